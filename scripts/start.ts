@@ -74,6 +74,7 @@ async function waitForRpc(url: string, node: ChildProcess, timeoutMs = 60_000) {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+        signal: AbortSignal.timeout(2_000),
       });
       if (res.ok) return;
     } catch {
