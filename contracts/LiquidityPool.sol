@@ -128,14 +128,13 @@ contract LiquidityPool is ILiquidityPool, ERC20, AccessControl, Pausable, Reentr
         if (to == address(0)) revert ZeroAddress();
         uint256 i = _indexOf(tokenIn);
         uint256 j = _indexOf(tokenOut);
-        uint256 expected = _state[i].reserve + amountIn;
-        uint256 received = IERC20(tokenIn).balanceOf(address(this));
-        if (received < expected) revert PaymentMissing(tokenIn, expected, received);
-
         uint256 fee;
         AssetState memory stateIn;
         AssetState memory stateOut;
         (amountOut, fee, stateIn, stateOut) = _swapResult(i, j, amountIn);
+        // Pay-first: the input must already sit in the pool on top of the tracked reserve.
+        uint256 received = IERC20(tokenIn).balanceOf(address(this));
+        if (received < stateIn.reserve) revert PaymentMissing(tokenIn, stateIn.reserve, received);
         if (amountOut < minAmountOut) revert InsufficientOutput(amountOut, minAmountOut);
 
         _state[i] = stateIn;
@@ -178,16 +177,27 @@ contract LiquidityPool is ILiquidityPool, ERC20, AccessControl, Pausable, Reentr
         if (amountOut > stateOut.reserve) revert InsufficientLiquidity(_token(j), amountOut, stateOut.reserve);
 
         stateIn.reserve = reserveInAfter;
-        stateOut.reserve -= uint112(amountOut);
-        _recordFlow(stateIn, configIn, i, int256(PoolMath.wholeTokensUp(amountIn, legIn.scale)));
-        _recordFlow(stateOut, configOut, j, -int256(PoolMath.wholeTokensUp(amountOut, legOut.scale)));
+        unchecked {
+            stateOut.reserve -= uint112(amountOut);
+        }
+        _recordFlow(stateIn, configIn, i, amountIn, true);
+        _recordFlow(stateOut, configOut, j, amountOut, false);
     }
 
-    /// @dev Adds `flow` (whole tokens) to both windows, which are epoch-aligned (window k = t / timestep)
+    /// @dev Adds the flow, in whole tokens, to both windows, which are epoch-aligned (window k = t / timestep)
     /// so that they can share one `lastFlowAt`.
-    function _recordFlow(AssetState memory state, AssetConfig memory config, uint256 i, int256 flow) private view {
-        state.netflow0 = _nextNetflow(state, config.limit0, config.timestep0, state.netflow0, flow, i);
-        state.netflow1 = _nextNetflow(state, config.limit1, config.timestep1, state.netflow1, flow, i);
+    function _recordFlow(AssetState memory state, AssetConfig memory config, uint256 i, uint256 amount, bool inflow)
+        private
+        view
+    {
+        if (config.limit0 == 0 && config.limit1 == 0) {
+            (state.netflow0, state.netflow1) = (0, 0);
+        } else {
+            int256 flow = int256(PoolMath.wholeTokensUp(amount, _scale(i)));
+            if (!inflow) flow = -flow;
+            state.netflow0 = _nextNetflow(state, config.limit0, config.timestep0, state.netflow0, flow, i);
+            state.netflow1 = _nextNetflow(state, config.limit1, config.timestep1, state.netflow1, flow, i);
+        }
         state.lastFlowAt = uint40(block.timestamp);
     }
 
@@ -244,7 +254,7 @@ contract LiquidityPool is ILiquidityPool, ERC20, AccessControl, Pausable, Reentr
         (reserve + amount).toUint112();
         uint256 fee = PoolMath.excessFee(reserve, _config[i].target, amount, _imbalanceSlope);
         if (fee >= amount) revert FeeExceedsAmount(fee, amount);
-        shares = PoolMath.toValue(amount - fee, _scale(i), prices[i], Math.Rounding.Floor);
+        shares = PoolMath.toValue(amount - fee, _scale(i), prices[i]);
         uint256 supply = totalSupply();
         if (supply != 0) {
             uint256 poolValue = _totalValue(prices);
@@ -322,7 +332,7 @@ contract LiquidityPool is ILiquidityPool, ERC20, AccessControl, Pausable, Reentr
         uint256 supply = totalSupply();
         if (supply == 0) revert EmptyPool();
         uint256 value = Math.mulDiv(shares, _totalValue(prices), supply);
-        uint256 gross = PoolMath.fromValue(value, _scale(i), prices[i], Math.Rounding.Floor);
+        uint256 gross = PoolMath.fromValue(value, _scale(i), prices[i]);
         uint256 reserve = _state[i].reserve;
         (amountOut, fee) = PoolMath.payOut(
             reserve, _config[i].target, gross, PoolMath.spreadFee(gross, _spreadBps), _imbalanceSlope
@@ -371,8 +381,8 @@ contract LiquidityPool is ILiquidityPool, ERC20, AccessControl, Pausable, Reentr
         if (amountOut > reserveOut || reserveOut - amountOut < _targetOf(j, poolValue, prices[j])) {
             revert RebalanceWorsensImbalance(_token(j));
         }
-        uint256 valueIn = PoolMath.toValue(amountIn, _scale(i), prices[i], Math.Rounding.Floor);
-        uint256 valueOut = PoolMath.toValue(amountOut, _scale(j), prices[j], Math.Rounding.Ceil);
+        uint256 valueIn = PoolMath.toValue(amountIn, _scale(i), prices[i]);
+        uint256 valueOut = PoolMath.toValueUp(amountOut, _scale(j), prices[j]);
         if (valueOut > valueIn) revert RebalanceLosesValue(valueIn, valueOut);
         uint256 maxValue = poolValue * _maxRebalanceBps / BPS;
         if (valueIn > maxValue) revert RebalanceTooLarge(valueIn, maxValue);
@@ -395,7 +405,7 @@ contract LiquidityPool is ILiquidityPool, ERC20, AccessControl, Pausable, Reentr
     }
 
     function _targetOf(uint256 i, uint256 poolValue, uint256 price) private view returns (uint256) {
-        return PoolMath.fromValue(poolValue * _weight(i) / BPS, _scale(i), price, Math.Rounding.Floor);
+        return PoolMath.fromValue(poolValue * _weight(i) / BPS, _scale(i), price);
     }
 
     // ---------------------------------------------------------------- admin
@@ -498,7 +508,7 @@ contract LiquidityPool is ILiquidityPool, ERC20, AccessControl, Pausable, Reentr
     function _totalValue(uint256[MAX_ASSETS] memory prices) private view returns (uint256 value) {
         uint256 n = _count;
         for (uint256 i; i < n; ++i) {
-            value += PoolMath.toValue(_state[i].reserve, _scale(i), prices[i], Math.Rounding.Floor);
+            value += PoolMath.toValue(_state[i].reserve, _scale(i), prices[i]);
         }
     }
 

@@ -19,6 +19,12 @@ library PoolMath {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant BPS = 10_000;
 
+    /// @dev Fixed-point unit of the shortfall solver: 120 bits of fraction keep its error below one token unit.
+    uint256 private constant ONE = 1 << 120;
+    /// @dev Draining an asset's reserve costs at most (1 + slope / 2) * target < 10.3 * target (slope < 18.5
+    /// WAD), so a payment budget above 21 * target can never be met; the bound also keeps the solver in range.
+    uint256 private constant MAX_REST_PER_TARGET = 21;
+
     /// @notice Price of one whole asset in the numeraire (WAD) from an oracle rate.
     /// @dev Rounded up so that no price is ever zero; every leg of a trade uses the same price, so the
     /// direction does not favour either side.
@@ -26,36 +32,34 @@ library PoolMath {
         return inverted ? Math.ceilDiv(1e36, rate) : rate;
     }
 
-    /// @notice Value of `amount` token units in the numeraire (WAD).
-    function toValue(uint256 amount, uint256 scale, uint256 price_, Math.Rounding rounding)
-        internal
-        pure
-        returns (uint256)
-    {
-        return Math.mulDiv(amount * scale, price_, WAD, rounding);
+    /// @notice Value of `amount` token units in the numeraire (WAD), rounded down.
+    function toValue(uint256 amount, uint256 scale, uint256 price_) internal pure returns (uint256) {
+        return Math.mulDiv(amount * scale, price_, WAD);
     }
 
-    /// @notice Token units worth `value` (WAD) in the numeraire.
-    function fromValue(uint256 value, uint256 scale, uint256 price_, Math.Rounding rounding)
-        internal
-        pure
-        returns (uint256)
-    {
-        return Math.mulDiv(value, WAD, price_ * scale, rounding);
+    /// @notice Value of `amount` token units in the numeraire (WAD), rounded up.
+    function toValueUp(uint256 amount, uint256 scale, uint256 price_) internal pure returns (uint256) {
+        return mulDivUp(amount * scale, price_, WAD);
     }
 
-    /// @notice `amount` of the `from` asset expressed in units of the `to` asset at oracle prices.
-    function convert(uint256 amount, Leg memory from, Leg memory to, Math.Rounding rounding)
-        internal
-        pure
-        returns (uint256)
-    {
-        return Math.mulDiv(amount * from.scale, from.price, to.price * to.scale, rounding);
+    /// @notice Token units worth `value` (WAD) in the numeraire, rounded down.
+    function fromValue(uint256 value, uint256 scale, uint256 price_) internal pure returns (uint256) {
+        return Math.mulDiv(value, WAD, price_ * scale);
+    }
+
+    /// @notice `amount` of the `from` asset in units of the `to` asset at oracle prices, rounded down.
+    function convert(uint256 amount, Leg memory from, Leg memory to) internal pure returns (uint256) {
+        return Math.mulDiv(amount * from.scale, from.price, to.price * to.scale);
+    }
+
+    /// @notice `amount` of the `from` asset in units of the `to` asset at oracle prices, rounded up.
+    function convertUp(uint256 amount, Leg memory from, Leg memory to) internal pure returns (uint256) {
+        return mulDivUp(amount * from.scale, from.price, to.price * to.scale);
     }
 
     /// @notice The spread on `amount`, rounded up.
     function spreadFee(uint256 amount, uint256 spreadBps) internal pure returns (uint256) {
-        return Math.mulDiv(amount, spreadBps, BPS, Math.Rounding.Ceil);
+        return Math.ceilDiv(amount * spreadBps, BPS);
     }
 
     /// @notice Imbalance fee, in the asset's own units, for adding `amountIn` to `reserve`: the integral of
@@ -68,9 +72,11 @@ library PoolMath {
     {
         uint256 reserveAfter = reserve + amountIn;
         if (target == 0 || slope == 0 || reserveAfter <= target) return 0;
+        unchecked {
         uint256 e0 = reserve > target ? reserve - target : 0;
         uint256 e1 = reserveAfter - target;
-        return Math.mulDiv(slope * (e1 - e0), e1 + e0, 2 * target * WAD, Math.Rounding.Ceil);
+        return mulDivUp(slope, (e1 - e0) * (e1 + e0), 2 * target * WAD);
+        }
     }
 
     /// @notice What the pool pays from `net` (gross output already less the flat fees) after the imbalance
@@ -78,7 +84,7 @@ library PoolMath {
     /// a + slope * (s(a)^2 - s(0)^2) / (2 target) <= net, where s(a) = max(0, target - reserve + a).
     /// @dev The fee is measured on the amount that actually leaves the reserve (the fee itself stays), which
     /// makes it path-independent: paying net1 and then net2 never yields more than paying net1 + net2.
-    /// A result above `reserve` means the pool cannot pay.
+    /// Reserve and target are uint112 amounts. A result above `reserve` means the pool cannot pay.
     function payableAfterShortfallFee(uint256 reserve, uint256 target, uint256 net, uint256 slope)
         internal
         pure
@@ -88,39 +94,40 @@ library PoolMath {
         uint256 headroom = reserve > target ? reserve - target : 0;
         if (net <= headroom) return net;
         uint256 rest = net - headroom;
-        // Draining the reserve costs at most slope / 2 * target (slope < 18.5 WAD), so past this bound the
-        // answer exceeds the reserve anyway; the bound also keeps the terms below far from overflow.
-        if (rest > reserve + 20 * target) return net;
+        if (rest > MAX_REST_PER_TARGET * target) return net;
         return headroom + _belowTarget(target, target - (reserve - headroom), rest, slope);
     }
 
-    /// @dev Exact floor of the root b of slope/(2t) b^2 + (1 + slope s0 / t) b = rest, with s0 the shortfall
-    /// already open. In WAD terms b = 2 rest / (u + sqrt(u^2 + q)) with u = 1 + slope s0 / t and
-    /// q = 2 slope rest / t, a form free of cancellation. u and q are scaled by 2^shift (2^2shift) to about
-    /// 125 bits, so every rounding (all of them shrink b) stays below one unit of b; one exact check then
-    /// lifts b to the floor of the true root.
+    /// @dev Exact floor of the root b of slope/(2t) b^2 + (1 + slope s0 / t) b = rest (slope in WAD), with s0
+    /// the shortfall already open, from the cancellation-free b = 2 rest / (u + sqrt(u^2 + v)) where
+    /// u = 1 + k s0 / t, v = 2 k rest / t and k = slope / WAD, in 120-bit fixed point. Every rounding grows
+    /// the denominator, so b never exceeds the root, and the error analysis (t < 2^112, rest <= 21 t) keeps
+    /// it within a unit or two of it; exact checks then lift b to the floor.
     function _belowTarget(uint256 t, uint256 s0, uint256 rest, uint256 slope) private pure returns (uint256 b) {
-        uint256 uNumerator = WAD * t + slope * s0;
-        uint256 qNumerator = 2 * slope * rest * WAD;
-        uint256 shift =
-            Math.min(125 - Math.log2(uNumerator / t), (251 - Math.log2(qNumerator / t)) / 2);
-        uint256 u = Math.mulDiv(uNumerator, 1 << shift, t, Math.Rounding.Ceil);
-        uint256 q = Math.mulDiv(qNumerator, 1 << (2 * shift), t, Math.Rounding.Ceil);
-        b = Math.mulDiv(2 * rest * WAD, 1 << shift, u + Math.sqrt(u * u + q, Math.Rounding.Ceil));
-        if (fitsBelowTarget(b + 1, t, s0, rest, slope)) ++b;
+        unchecked {
+        uint256 k = (slope * ONE + WAD - 1) / WAD;
+        uint256 u = ONE + (k * s0 + t - 1) / t;
+        uint256 radicand = u * u + ((2 * k * rest + t - 1) / t) * ONE;
+        uint256 root = Math.sqrt(radicand);
+        if (root * root < radicand) ++root;
+        b = 2 * rest * ONE / (u + root);
+        }
+        while (fitsBelowTarget(b + 1, t, s0, rest, slope)) ++b;
     }
 
     /// @notice Whether paying `b` with the shortfall going from s0 to s0 + b, fee included, costs at most
-    /// `rest`: 2 t b + slope b (2 s0 + b) / WAD <= 2 t rest, compared exactly in 512 bits.
+    /// `rest`: 2 t WAD b + slope b (2 s0 + b) <= 2 t WAD rest, compared exactly in 512 bits.
     function fitsBelowTarget(uint256 b, uint256 t, uint256 s0, uint256 rest, uint256 slope)
         internal
         pure
         returns (bool)
     {
         if (b > rest) return false;
+        unchecked {
         (uint256 feeHigh, uint256 feeLow) = Math.mul512(slope * b, 2 * s0 + b);
         (uint256 budgetHigh, uint256 budgetLow) = Math.mul512(2 * t * WAD, rest - b);
         return feeHigh < budgetHigh || (feeHigh == budgetHigh && feeLow <= budgetLow);
+        }
     }
 
     /// @notice Pays out `gross` units less `flatFee` (fees that do not depend on the payment) and less the
@@ -143,14 +150,20 @@ library PoolMath {
         pure
         returns (uint256 amountOut, uint256 fee, uint256 gross)
     {
-        gross = convert(amountIn, legIn, legOut, Math.Rounding.Floor);
+        gross = convert(amountIn, legIn, legOut);
+        uint256 flatFee = spreadFee(gross, spreadBps);
         uint256 inFee = excessFee(legIn.reserve, legIn.target, amountIn, slope);
-        uint256 flatFee = spreadFee(gross, spreadBps) + convert(inFee, legIn, legOut, Math.Rounding.Ceil);
+        if (inFee != 0) flatFee += convertUp(inFee, legIn, legOut);
         (amountOut, fee) = payOut(legOut.reserve, legOut.target, gross, flatFee, slope);
     }
 
     /// @notice Whole tokens in `amount`, rounded up, so that a flow split into dust still counts in full.
     function wholeTokensUp(uint256 amount, uint256 scale) internal pure returns (uint256) {
         return Math.ceilDiv(amount * scale, WAD);
+    }
+
+    /// @notice x * y / d rounded up, at full precision.
+    function mulDivUp(uint256 x, uint256 y, uint256 d) internal pure returns (uint256) {
+        return Math.mulDiv(x, y, d) + (mulmod(x, y, d) == 0 ? 0 : 1);
     }
 }

@@ -90,7 +90,7 @@ contract PoolMathTest is TestBase {
         amountIn = _amount(m.legIn, amountIn);
         // The in asset stays at or below target and the out asset at or above it.
         m.legIn.target = m.legIn.reserve + amountIn + bound(seed >> 8, 0, 1e30);
-        uint256 gross = PoolMath.convert(amountIn, m.legIn, m.legOut, Math.Rounding.Floor);
+        uint256 gross = PoolMath.convert(amountIn, m.legIn, m.legOut);
         m.legOut.reserve = Math.max(m.legOut.reserve, gross + 1);
         m.legOut.target = bound(seed >> 16, 0, m.legOut.reserve - gross);
         Trade memory t = _swap(m, amountIn);
@@ -109,7 +109,7 @@ contract PoolMathTest is TestBase {
         vm.assertGt(excess, 0, "pushing further above target is free");
         vm.assertGe(
             t.fee,
-            PoolMath.spreadFee(t.gross, m.spreadBps) + PoolMath.convert(excess, m.legIn, m.legOut, Math.Rounding.Ceil),
+            PoolMath.spreadFee(t.gross, m.spreadBps) + PoolMath.convertUp(excess, m.legIn, m.legOut),
             "imbalance fee missing"
         );
     }
@@ -141,7 +141,7 @@ contract PoolMathTest is TestBase {
         );
     }
 
-    function testFuzz_shortfallPaymentBeyondWhatDrainingCostsExceedsTheReserve(
+    function testFuzz_aBudgetBeyondTheDrainingCostTakesTheWholeReserve(
         uint256 reserve,
         uint256 target,
         uint256 net,
@@ -150,8 +150,14 @@ contract PoolMathTest is TestBase {
         reserve = bound(reserve, 0, type(uint112).max);
         target = bound(target, 1, type(uint112).max);
         slope = bound(slope, 1, type(uint64).max);
-        net = bound(net, reserve + 20 * target + 1 + (reserve > target ? reserve - target : 0), type(uint128).max);
-        vm.assertGt(PoolMath.payableAfterShortfallFee(reserve, target, net, slope), reserve, "pool could pay");
+        uint256 headroom = reserve > target ? reserve - target : 0;
+        uint256 s0 = target - (reserve - headroom);
+        uint256 drainCost = (reserve - headroom)
+            + PoolMath.mulDivUp(slope, (target - s0) * (target + s0), 2 * target * WAD);
+        net = bound(net, headroom + drainCost + 1, type(uint128).max);
+        vm.assertGe(
+            PoolMath.payableAfterShortfallFee(reserve, target, net, slope), reserve, "paid less than the whole reserve"
+        );
     }
 
     function testFuzz_fitsBelowTargetMatchesTheFeeIntegral(
@@ -207,10 +213,10 @@ contract PoolMathTest is TestBase {
         uint256 scale = 10 ** bound(scaleExp, 0, 18);
         price = bound(price, 1, 1e30);
         amount = bound(amount, 0, type(uint112).max);
-        uint256 value = PoolMath.toValue(amount, scale, price, Math.Rounding.Floor);
-        vm.assertLe(PoolMath.fromValue(value, scale, price, Math.Rounding.Floor), amount, "round trip gained units");
+        uint256 value = PoolMath.toValue(amount, scale, price);
+        vm.assertLe(PoolMath.fromValue(value, scale, price), amount, "round trip gained units");
         vm.assertLe(
-            value, PoolMath.toValue(amount, scale, price, Math.Rounding.Ceil), "floor value above ceil value"
+            value, PoolMath.toValueUp(amount, scale, price), "floor value above ceil value"
         );
     }
 
@@ -236,7 +242,7 @@ contract PoolMathTest is TestBase {
         Leg memory usdc = Leg(0, 0, 1e12, 1e18);
         Leg memory ngn = Leg(0, 0, 1e12, PoolMath.price(1500e18, true));
         // 100 USDC is 150,000 naira, less the one unit lost to the rounded-up naira price.
-        uint256 naira = PoolMath.convert(100e6, usdc, ngn, Math.Rounding.Floor);
+        uint256 naira = PoolMath.convert(100e6, usdc, ngn);
         vm.assertApproxEqAbs(naira, 150_000e6, 1e3, "100 USDC is not 150,000 NGN");
         vm.assertLe(naira, 150_000e6, "conversion rounded in the trader's favour");
     }
