@@ -36,7 +36,7 @@ export default defineConfig({
   },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    localhost: { type: "http", chainType: "l1", url: process.env.JUAPESA_LOCAL_RPC_URL ?? "http://127.0.0.1:8545" },
     // Hedera is reached through a JSON-RPC relay (Hashio or your own); URL and key come from the
     // environment or the Hardhat keystore (`npx hardhat keystore set HEDERA_PRIVATE_KEY`).
     hederaTestnet: {

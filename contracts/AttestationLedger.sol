@@ -49,9 +49,12 @@ contract AttestationLedger is IAttestationLedger, AccessControl, EIP712 {
     mapping(address asset => LatestReserve) private _latestReserve;
     mapping(bytes32 id => StatementRecord) private _statements;
 
-    constructor(address admin, address[] memory initialAttesters, uint256 initialThreshold, uint256 initialMaxReserveAge)
-        EIP712("JuaPesa AttestationLedger", "1")
-    {
+    constructor(
+        address admin,
+        address[] memory initialAttesters,
+        uint256 initialThreshold,
+        uint256 initialMaxReserveAge
+    ) EIP712("JuaPesa AttestationLedger", "1") {
         if (admin == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(Roles.ATTESTER_MANAGER, admin);

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 /// @notice Chainlink's read interface, so existing tooling can read JuaPesa's rates and reserves.
+// solhint-disable-next-line interface-starts-with-i
 interface AggregatorV3Interface {
     function decimals() external view returns (uint8);
     function description() external view returns (string memory);

@@ -49,10 +49,17 @@ interface ILiquidityPool {
         uint256 feeOut,
         address to
     );
-    event Deposit(address indexed sender, address indexed token, uint256 amount, uint256 shares, address indexed to);
+    event Deposit(
+        address indexed sender, address indexed token, uint256 amount, uint256 shares, address indexed to
+    );
     event Withdraw(address indexed sender, uint256 shares, uint256[] amounts, address indexed to);
     event WithdrawSingle(
-        address indexed sender, uint256 shares, address indexed token, uint256 amountOut, uint256 feeOut, address indexed to
+        address indexed sender,
+        uint256 shares,
+        address indexed token,
+        uint256 amountOut,
+        uint256 feeOut,
+        address indexed to
     );
     event Rebalance(
         address indexed keeper, address indexed tokenIn, uint256 amountIn, address indexed tokenOut, uint256 amountOut

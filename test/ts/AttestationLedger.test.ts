@@ -356,7 +356,7 @@ describe("AttestationLedger", () => {
       const { ledger, domain } = await withReserve();
       const change = supplyChange(SupplyChangeKind.Mint, assetCaller.account.address, stranger.account.address, 10n, (await now()) + 600n);
       const sigs = await sign([a1, a2], domain, "SupplyChange", change);
-      const { result } = await ledger.simulate.consumeSupplyChange([change, sigs], { account: assetCaller.account });
+      const { result } = await ledger.simulate.consumeSupplyChange([change, sigs], { account: assetCaller.account.address });
       const id = await ledger.read.supplyChangeDigest([change]);
       assert.deepEqual(result, [id, 1_000n]);
       await viem.assertions.emitWithArgs(
@@ -380,7 +380,7 @@ describe("AttestationLedger", () => {
       const { ledger, domain } = await networkHelpers.loadFixture(deployLedger);
       const change = supplyChange(SupplyChangeKind.Burn, assetCaller.account.address, stranger.account.address, 3n, (await now()) + 600n);
       const sigs = await sign([a0, a1], domain, "SupplyChange", change);
-      const { result } = await ledger.simulate.consumeSupplyChange([change, sigs], { account: assetCaller.account });
+      const { result } = await ledger.simulate.consumeSupplyChange([change, sigs], { account: assetCaller.account.address });
       assert.equal(result[1], 0n);
       await ledger.write.consumeSupplyChange([change, sigs], { account: assetCaller.account });
       assert.equal((await ledger.read.statement([result[0]])).kind, 3);

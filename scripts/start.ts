@@ -1,0 +1,110 @@
+/**
+ * `npm start`: the local JuaPesa stack. Starts a Hardhat node on loopback, deploys the protocol with
+ * the Ignition module, seeds attested reserves and pool liquidity, prints the addresses and a short
+ * status, and keeps running until Ctrl-C.
+ *
+ *   --port N   JSON-RPC port (default 8545, or JUAPESA_RPC_PORT)
+ *   --once     stop after printing the status (used by the tests)
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { formatUnits } from "viem";
+
+import { attesterAccounts } from "./lib/dev-keys.js";
+import { deployStack, seedStack, type Stack } from "./lib/stack.js";
+import { ASSETS, feedId } from "../sdk/protocol.js";
+
+const { values: args } = parseArgs({
+  options: { port: { type: "string" }, once: { type: "boolean", default: false } },
+});
+const port = Number(args.port ?? process.env.JUAPESA_RPC_PORT ?? 8545);
+const root = path.resolve(import.meta.dirname, "..");
+const rpcUrl = `http://127.0.0.1:${port}`;
+
+async function main() {
+  const node = startNode();
+  const stop = () => {
+    node.kill("SIGINT");
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  try {
+    await waitForRpc(rpcUrl, node);
+    // A fresh node is a fresh chain: Ignition's journal of an earlier run would not match it.
+    rmSync(path.join(root, "ignition/deployments/chain-31337"), { recursive: true, force: true });
+    process.env.JUAPESA_LOCAL_RPC_URL = rpcUrl;
+    const { network } = await import("hardhat");
+    const conn = await network.create("localhost");
+    const attesters = attesterAccounts(3);
+    const stack = await deployStack(conn, { attesters, threshold: 2n, seedRates: true });
+    await seedStack(conn, stack, { attesters, threshold: 2n });
+    await printStatus(stack, attesters.map((a) => a.address));
+  } catch (error) {
+    node.kill("SIGINT");
+    throw error;
+  }
+  if (args.once) stop();
+  console.log("\nJuaPesa local stack is running. Ctrl-C to stop.");
+}
+
+function startNode(): ChildProcess {
+  const hardhat = path.join(root, "node_modules/.bin/hardhat");
+  const child = spawn(hardhat, ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  child.on("exit", (code) => {
+    if (code !== 0 && code !== null) {
+      console.error(`hardhat node exited with code ${code} (is port ${port} already in use? try --port)`);
+      process.exit(1);
+    }
+  });
+  return child;
+}
+
+async function waitForRpc(url: string, node: ChildProcess, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (node.exitCode !== null) throw new Error("hardhat node stopped before answering");
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no JSON-RPC answer at ${url} within ${timeoutMs / 1000}s`);
+}
+
+async function printStatus(stack: Stack, attesters: string[]) {
+  const { contracts, addresses } = stack;
+  console.log(`\nJuaPesa on ${rpcUrl} (chain ${addresses.chainId})\n`);
+  console.log("Contracts");
+  for (const [name, address] of Object.entries(addresses)) if (name !== "chainId") console.log(`  ${name.padEnd(8)} ${address}`);
+  const threshold = await contracts.ledger.read.threshold();
+  console.log(`\nAttestation ledger: ${threshold}-of-${attesters.length} attesters (${attesters.join(", ")})`);
+  console.log("\nAsset   supply                reserve (fresh)        in pool");
+  const reserves = await contracts.pool.read.reserves();
+  for (const [i, asset] of ASSETS.entries()) {
+    const token = contracts.tokens[asset.symbol];
+    const [reserve, , fresh] = await contracts.ledger.read.latestReserve([token.address]);
+    const fmt = (v: bigint) => formatUnits(v, asset.decimals).padEnd(21);
+    console.log(`  ${asset.symbol.padEnd(6)}${fmt(await token.read.totalSupply())} ${fmt(reserve)}${fresh ? "yes" : "NO "}  ${formatUnits(reserves[i]!, asset.decimals)}`);
+  }
+  for (const asset of ASSETS) {
+    if (!asset.feed) continue;
+    console.log(`Oracle ${asset.feed.name}: ${formatUnits(await contracts.oracle.read.rate([feedId(asset.feed.name)]), 18)}`);
+  }
+  console.log(`Pool value: $${Number(formatUnits(await contracts.pool.read.totalValue(), 18)).toLocaleString("en-US")}`);
+}
+
+await main();

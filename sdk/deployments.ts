@@ -1,0 +1,54 @@
+/**
+ * Deployed addresses per chain id, as Hardhat Ignition wrote them
+ * (ignition/deployments/chain-<id>/deployed_addresses.json).
+ */
+import { readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { getAddress, type Address } from "viem";
+
+export const CONTRACT_NAMES = ["ledger", "oracle", "pool", "router", "vault", "cNGN", "USDC", "XAUt"] as const;
+export type ContractName = (typeof CONTRACT_NAMES)[number];
+export type Deployment = { chainId: number } & Record<ContractName, Address>;
+
+// Ignition ids of the JuaPesa module's futures, by the name the rest of the code uses.
+const FUTURE_IDS: Record<ContractName, string> = {
+  ledger: "JuaPesa#AttestationLedger",
+  oracle: "JuaPesa#FxOracle",
+  pool: "JuaPesa#LiquidityPool",
+  router: "JuaPesa#Router",
+  vault: "JuaPesa#CustodialVault",
+  cNGN: "JuaPesa#cNGN",
+  USDC: "JuaPesa#USDC",
+  XAUt: "JuaPesa#XAUt",
+};
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+export function deploymentFile(chainId: number, root = ROOT): string {
+  return path.join(root, "ignition", "deployments", `chain-${chainId}`, "deployed_addresses.json");
+}
+
+export class DeploymentNotFoundError extends Error {
+  constructor(readonly chainId: number, readonly file: string) {
+    super(`No JuaPesa deployment for chain ${chainId}: ${file} is missing. Deploy first (npm start, or npm run deploy).`);
+    this.name = "DeploymentNotFoundError";
+  }
+}
+
+/** Reads the addresses Ignition recorded for `chainId`. */
+export function loadDeployment(chainId: number, root = ROOT): Deployment {
+  const file = deploymentFile(chainId, root);
+  if (!existsSync(file)) throw new DeploymentNotFoundError(chainId, file);
+  const raw = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  return fromIgnition(chainId, raw);
+}
+
+/** Maps Ignition's `{ "JuaPesa#Router": "0x…" }` to `{ router: "0x…" }`; throws on a missing contract. */
+export function fromIgnition(chainId: number, raw: Record<string, string>): Deployment {
+  const entries = CONTRACT_NAMES.map((name) => {
+    const address = raw[FUTURE_IDS[name]];
+    if (!address) throw new Error(`Deployment for chain ${chainId} lacks ${FUTURE_IDS[name]}`);
+    return [name, getAddress(address)] as const;
+  });
+  return { chainId, ...Object.fromEntries(entries) } as Deployment;
+}
