@@ -14,14 +14,14 @@ import {IRouter} from "./interfaces/IRouter.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title CustodialVault
-/// @notice See {ICustodialVault}. Balances and the outflow window of an account share one storage
-/// slot per asset, and an account's tier, freeze flag and linked address another, so a transfer
-/// touches the fewest slots possible.
+/// @notice See {ICustodialVault}. An account's balance and outflow window for one asset share one
+/// storage slot, its tier, freeze flag and linked address another, and a tier's limits for one asset a
+/// third, so a transfer reads two account slots, two position slots and one or two limit slots.
 contract CustodialVault is ICustodialVault, AccessControl, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @dev One account's holding of one asset. Balances never exceed a tier's `maxBalance` (uint80) and
-    /// outflow never exceeds `maxDailyOutflow` (uint80), so the narrow types cannot overflow.
+    /// @dev One account's holding of one asset. A balance only grows within a `maxBalance` and outflow only
+    /// within a `maxDailyOutflow`, both uint80, so the narrow types cannot overflow.
     struct Position {
         uint128 balance;
         uint88 outflow; // counted since windowStart
@@ -91,6 +91,8 @@ contract CustodialVault is ICustodialVault, AccessControl, Pausable, ReentrancyG
         if (tokens.length < 2 || pools.length != tokens.length - 1) revert InvalidPath();
         address assetIn = tokens[0];
         address assetOut = tokens[tokens.length - 1];
+        // A round trip would also move the measured output balance by the input the router pulls.
+        if (assetIn == assetOut) revert InvalidPath();
         _requireSupported(assetOut);
         _takeOut(account, assetIn, amountIn);
         totalBalance[assetIn] -= amountIn;
@@ -100,8 +102,6 @@ contract CustodialVault is ICustodialVault, AccessControl, Pausable, ReentrancyG
         uint256 before = IERC20(assetOut).balanceOf(address(this));
         IRouter(router).swap(tokens, pools, amountIn, minAmountOut, address(this), deadline);
         amountOut = IERC20(assetOut).balanceOf(address(this)) - before;
-
-        if (amountOut == 0) revert ZeroAmount();
         _putIn(account, assetOut, amountOut);
         totalBalance[assetOut] += amountOut;
         emit Converted(opId, account, assetIn, amountIn, assetOut, amountOut);

@@ -80,12 +80,7 @@ contract CustodialVaultLimitsTest is TestBase {
             rule,
             [uint256(lf.maxSingle), c.fromBalance, _gap(lf.maxDailyOutflow, counted), _gap(lt.maxBalance, c.toBalance)]
         );
-        if ((amountSeed >> 16) % 2 == 0) {
-            if (rule != 0 && lf.maxSingle < c.amount) lf.maxSingle = uint80(c.amount);
-            if (rule != 1 && c.fromBalance < c.amount) c.fromBalance = c.amount;
-            if (rule != 2 && lf.maxDailyOutflow < counted + c.amount) lf.maxDailyOutflow = uint80(counted + c.amount);
-            if (rule != 3 && lt.maxBalance < c.toBalance + c.amount) lt.maxBalance = uint80(c.toBalance + c.amount);
-        }
+        if ((amountSeed >> 16) % 2 == 0) _loosenAllBut(rule, c, lf, lt, counted);
         _arrange(c);
         for (uint8 tier = 1; tier <= 3; ++tier) {
             vault.setTierLimits(tier, address(usd), limits[tier]);
@@ -110,8 +105,8 @@ contract CustodialVaultLimitsTest is TestBase {
     /// @notice Over a random sequence of transfers, withdrawals and exits at random times, every
     /// outflow is counted against one window per account and asset that restarts 24 h after it began.
     function testFuzz_outflowWindowFollowsTheRules(uint256 seed) public {
-        TierLimits memory l = TierLimits(100, 250, type(uint80).max);
-        _setAllTiers(l);
+        TierLimits memory lim = TierLimits(100, 250, type(uint80).max);
+        _setAllTiers(lim);
         vault.deposit(FROM, address(usd), 10_000);
         vault.linkAddress(FROM, LINKED);
 
@@ -126,7 +121,7 @@ contract CustodialVaultLimitsTest is TestBase {
             uint256 nextOutflow = outflow;
             if (block.timestamp >= windowStart + DAY) (nextStart, nextOutflow) = (block.timestamp, 0);
             nextOutflow += amount;
-            bool expected = amount > 0 && amount <= l.maxSingle && nextOutflow <= l.maxDailyOutflow;
+            bool expected = amount > 0 && amount <= lim.maxSingle && nextOutflow <= lim.maxDailyOutflow;
 
             bool succeeded = _sendOut(r >> 128, amount);
             vm.assertEq(succeeded, expected, "outflow outcome differs from the window rules");
@@ -148,13 +143,13 @@ contract CustodialVaultLimitsTest is TestBase {
         existing = bound(existing, 0, RANGE);
         if (existing > 0) vault.deposit(TO, address(usd), existing);
         uint8 tier = uint8(bound(tierSeed, 1, 3));
-        TierLimits memory l = TierLimits(type(uint80).max, type(uint80).max, uint80(bound(maxBalance, 0, RANGE)));
-        vault.setTierLimits(tier, address(usd), l);
+        TierLimits memory lim = TierLimits(type(uint80).max, type(uint80).max, uint80(bound(maxBalance, 0, RANGE)));
+        vault.setTierLimits(tier, address(usd), lim);
         vault.setTier(TO, tier);
         if (frozen) vault.freeze(TO);
-        uint256 amount = _nearEdge(amountSeed >> 8, amountSeed % 5, [_gap(l.maxBalance, existing), 0, 1, RANGE]);
+        uint256 amount = _nearEdge(amountSeed >> 8, amountSeed % 5, [_gap(lim.maxBalance, existing), 0, 1, RANGE]);
 
-        bool expected = !frozen && amount > 0 && existing + amount <= l.maxBalance;
+        bool expected = !frozen && amount > 0 && existing + amount <= lim.maxBalance;
         uint256 held = usd.balanceOf(address(vault));
         bool succeeded;
         try vault.deposit(TO, address(usd), amount) {
@@ -197,6 +192,17 @@ contract CustodialVaultLimitsTest is TestBase {
         vault.setTier(TO, c.toTier);
     }
 
+    /// @dev Raises every limit except rule `rule`'s so that `c.amount` passes them.
+    function _loosenAllBut(uint256 rule, Case memory c, TierLimits memory lf, TierLimits memory lt, uint256 counted)
+        internal
+        pure
+    {
+        if (rule != 0 && lf.maxSingle < c.amount) lf.maxSingle = uint80(c.amount);
+        if (rule != 1 && c.fromBalance < c.amount) c.fromBalance = c.amount;
+        if (rule != 2 && lf.maxDailyOutflow < counted + c.amount) lf.maxDailyOutflow = uint80(counted + c.amount);
+        if (rule != 3 && lt.maxBalance < c.toBalance + c.amount) lt.maxBalance = uint80(c.toBalance + c.amount);
+    }
+
     function _randomLimits(uint256 seed) internal pure returns (TierLimits[4] memory limits) {
         for (uint8 tier = 1; tier <= 3; ++tier) {
             uint256 r = uint256(keccak256(abi.encode(seed, tier)));
@@ -206,9 +212,9 @@ contract CustodialVaultLimitsTest is TestBase {
         }
     }
 
-    function _setAllTiers(TierLimits memory l) internal {
+    function _setAllTiers(TierLimits memory lim) internal {
         for (uint8 tier = 1; tier <= 3; ++tier) {
-            vault.setTierLimits(tier, address(usd), l);
+            vault.setTierLimits(tier, address(usd), lim);
         }
     }
 

@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { network } from "hardhat";
-import { getAddress, keccak256, maxUint256, toHex, zeroAddress, type Hex } from "viem";
+import hre, { network } from "hardhat";
+import { getAddress, keccak256, maxUint256, parseUnits, toHex, zeroAddress, type Hex } from "viem";
 
+import { ASSETS, feedId, POOL_PARAMS } from "../../sdk/protocol.js";
+import { deployStack, seedStack } from "../../scripts/lib/stack.js";
 import { reserveReport, sign, supplyChange, SupplyChangeKind, testAttesters } from "./helpers/attesters.js";
 
-const { viem, networkHelpers } = await network.create();
+const conn = await network.create();
+const { viem, networkHelpers } = conn;
 const [admin, operator, compliance, pauser, alice, bob, funder, routerStandIn] = await viem.getWalletClients();
 const publicClient = await viem.getPublicClient();
 const chainId = await publicClient.getChainId();
@@ -32,6 +35,8 @@ const LIMITS = {
   3: { maxSingle: 10_000n * UNIT, maxDailyOutflow: 15_000n * UNIT, maxBalance: 30_000n * UNIT },
 } as const;
 const TIERS = [1, 2, 3] as const;
+/** Coverage instrumentation adds gas to every call, so gas bounds are only checked without it. */
+const gasCheck = { skip: hre.globalOptions.coverage ? "gas is inflated under coverage" : false };
 
 let lastOpId = 0n;
 /** Fresh operation ids across fixtures, so no test depends on another's ids by accident. */
@@ -102,6 +107,41 @@ async function deployWithNaira() {
   const [change, sigs] = await mintStatement(f, A, 200n * UNIT);
   await f.vault.write.credit([nextOp(), A, change, sigs], asOperator);
   return f;
+}
+
+/**
+ * The protocol as the Ignition module deploys it (real oracle, pool and router; the admin is also
+ * operator and compliance), plus a second pool (USDC/XAUt) so two-hop paths exist. Account A
+ * (tier 2) holds 400,000 cNGN from an attested cash-in.
+ */
+async function deployWithPools() {
+  const stack = await deployStack(conn, { attesters, threshold: 2n, seedRates: true });
+  await seedStack(conn, stack, { attesters, threshold: 2n });
+  const { vault, router, oracle, tokens } = stack.contracts;
+  const second = await viem.deployContract("LiquidityPool", [
+    "JuaPesa Pool USDC-XAUt",
+    "JP-LP2",
+    oracle.address,
+    ASSETS.filter((a) => a.symbol !== "cNGN").map((a) => ({
+      token: stack.addresses[a.symbol],
+      feedId: a.feed ? feedId(a.feed.name) : ADMIN,
+      inverted: a.feed?.inverted ?? false,
+      weightBps: 5_000,
+    })),
+    POOL_PARAMS,
+    admin.account.address,
+  ]);
+  await router.write.addPool([second.address]);
+  for (const [token, amount] of [[tokens.USDC, parseUnits("100000", 6)], [tokens.XAUt, parseUnits("25", 6)]] as const) {
+    const mint = supplyChange(SupplyChangeKind.Mint, token.address, admin.account.address, amount, (await now()) + 600n);
+    await token.write.mint([mint, await sign([a0, a1], stack.domain, "SupplyChange", mint)]);
+    await token.write.approve([second.address, amount]);
+    await second.write.deposit([token.address, amount, 0n, admin.account.address]);
+  }
+  await vault.write.openAccount([A, 2]);
+  const cashIn = supplyChange(SupplyChangeKind.Mint, tokens.cNGN.address, vault.address, parseUnits("400000", 6), (await now()) + 600n, A);
+  await vault.write.credit([nextOp(), A, cashIn, await sign([a0, a1], stack.domain, "SupplyChange", cashIn)]);
+  return { ...stack, second };
 }
 
 async function balances(vault: Fixture["vault"], asset: Hex, ...accounts: Hex[]) {
@@ -532,7 +572,7 @@ describe("CustodialVault", () => {
       await viem.assertions.revertWithCustomError(vault.write.transfer([nextOp(), A, B, usd.address, 1n], asOperator), vault, "EnforcedPause");
     });
 
-    it("costs at most 56,000 gas between accounts of different tiers with a used operation word", async () => {
+    it("costs at most 56,000 gas between accounts of different tiers with a used operation word", gasCheck, async () => {
       const { vault, usd } = await networkHelpers.loadFixture(deployVault);
       const base = 1n << 64n;
       await vault.write.transfer([base, C, A, usd.address, 1n], asOperator); // touches the word and B's position
@@ -541,7 +581,7 @@ describe("CustodialVault", () => {
       assert.ok(gasUsed <= 56_000n, `transfer used ${gasUsed} gas`);
     });
 
-    it("costs at most 54,000 gas between accounts of the same tier with a used operation word", async () => {
+    it("costs at most 54,000 gas between accounts of the same tier with a used operation word", gasCheck, async () => {
       const { vault, usd } = await networkHelpers.loadFixture(deployVault);
       const base = 1n << 64n;
       await vault.write.transfer([base, A, B, usd.address, 1n], asOperator);
@@ -1023,7 +1063,7 @@ describe("CustodialVault", () => {
   });
 
   describe("convert (checks made before the router is called)", () => {
-    it("refuses a path shorter than two tokens or with the wrong number of pools", async () => {
+    it("refuses a path shorter than two tokens, with the wrong number of pools, or ending where it starts", async () => {
       const { vault, usd, cngn } = await networkHelpers.loadFixture(deployWithNaira);
       const pool = bob.account.address;
       for (const [tokens, pools] of [
@@ -1031,6 +1071,8 @@ describe("CustodialVault", () => {
         [[usd.address, cngn.address], []],
         [[usd.address, cngn.address], [pool, pool]],
         [[usd.address, cngn.address, usd.address], [pool]],
+        [[usd.address, usd.address], [pool]],
+        [[usd.address, cngn.address, usd.address], [pool, routerStandIn.account.address]],
       ] as [Hex[], Hex[]][]) {
         await viem.assertions.revertWithCustomError(vault.write.convert([nextOp(), A, tokens, pools, UNIT, 0n, maxUint256], asOperator), vault, "InvalidPath");
       }
@@ -1075,6 +1117,117 @@ describe("CustodialVault", () => {
           [getAddress(who.account.address), OPERATOR],
         );
       }
+    });
+  });
+
+  describe("convert through the real router and pools", () => {
+    it("swaps tokens[0] for the last token at the quoted amount, books both sides and emits Converted", async () => {
+      const { contracts, addresses } = await networkHelpers.loadFixture(deployWithPools);
+      const { vault, router, tokens } = contracts;
+      const path = [tokens.cNGN.address, tokens.USDC.address];
+      const amountIn = parseUnits("50000", 6);
+      const quoted = await router.read.quote([path, [addresses.pool], amountIn]);
+      assert.ok(quoted > 0n);
+      const opId = nextOp();
+      const args = [opId, A, path, [addresses.pool], amountIn, quoted, maxUint256] as const;
+      assert.equal((await vault.simulate.convert(args)).result, quoted);
+      await viem.assertions.emitWithArgs(vault.write.convert(args), vault, "Converted", [
+        opId,
+        A,
+        getAddress(tokens.cNGN.address),
+        amountIn,
+        getAddress(tokens.USDC.address),
+        quoted,
+      ]);
+      assert.equal(await vault.read.balanceOf([A, tokens.cNGN.address]), parseUnits("350000", 6));
+      assert.equal(await vault.read.balanceOf([A, tokens.USDC.address]), quoted);
+      for (const token of [tokens.cNGN, tokens.USDC]) {
+        const total = await vault.read.totalBalance([token.address]);
+        assert.equal(await token.read.balanceOf([vault.address]), total);
+      }
+      assert.equal(await vault.read.totalBalance([tokens.USDC.address]), quoted);
+      assert.equal(await vault.read.outflowInWindow([A, tokens.cNGN.address]), amountIn);
+      assert.equal(await vault.read.outflowInWindow([A, tokens.USDC.address]), 0n);
+      assert.equal(await vault.read.isOperationExecuted([opId]), true);
+    });
+
+    it("converts along a two-hop path through two pools", async () => {
+      const { contracts, addresses, second } = await networkHelpers.loadFixture(deployWithPools);
+      const { vault, router, tokens } = contracts;
+      const path = [tokens.cNGN.address, tokens.USDC.address, tokens.XAUt.address];
+      const pools = [addresses.pool, second.address];
+      const amountIn = parseUnits("90000", 6);
+      const quoted = await router.read.quote([path, pools, amountIn]);
+      assert.ok(quoted > 0n);
+      await vault.write.convert([nextOp(), A, path, pools, amountIn, quoted, maxUint256]);
+      assert.equal(await vault.read.balanceOf([A, tokens.XAUt.address]), quoted);
+      assert.equal(await vault.read.balanceOf([A, tokens.USDC.address]), 0n);
+      assert.equal(await tokens.XAUt.read.balanceOf([vault.address]), quoted);
+      assert.equal(await tokens.USDC.read.balanceOf([vault.address]), 0n);
+    });
+
+    it("fails with the router's error below minAmountOut and keeps the id unused", async () => {
+      const { contracts, addresses } = await networkHelpers.loadFixture(deployWithPools);
+      const { vault, router, tokens } = contracts;
+      const path = [tokens.cNGN.address, tokens.USDC.address];
+      const amountIn = parseUnits("1000", 6);
+      const quoted = await router.read.quote([path, [addresses.pool], amountIn]);
+      const opId = nextOp();
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        vault.write.convert([opId, A, path, [addresses.pool], amountIn, quoted + 1n, maxUint256]),
+        router,
+        "InsufficientOutput",
+        [quoted, quoted + 1n],
+      );
+      assert.equal(await vault.read.isOperationExecuted([opId]), false);
+      assert.equal(await vault.read.balanceOf([A, tokens.cNGN.address]), parseUnits("400000", 6));
+      await vault.write.convert([opId, A, path, [addresses.pool], amountIn, quoted, maxUint256]);
+    });
+
+    it("fails with the router's error after the deadline or through an unregistered pool", async () => {
+      const { contracts, addresses } = await networkHelpers.loadFixture(deployWithPools);
+      const { vault, router, tokens } = contracts;
+      const path = [tokens.cNGN.address, tokens.USDC.address];
+      const deadline = (await now()) + 5n;
+      await networkHelpers.time.increaseTo(deadline + 1n);
+      await viem.assertions.revertWithCustomError(vault.write.convert([nextOp(), A, path, [addresses.pool], UNIT, 0n, deadline]), router, "Expired");
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        vault.write.convert([nextOp(), A, path, [bob.account.address], UNIT, 0n, maxUint256]),
+        router,
+        "UnknownPool",
+        [getAddress(bob.account.address)],
+      );
+    });
+
+    it("applies the balance limit of the account's tier to the output", async () => {
+      const { contracts, addresses } = await networkHelpers.loadFixture(deployWithPools);
+      const { vault, router, tokens } = contracts;
+      const small = { maxSingle: 1_000n * UNIT, maxDailyOutflow: 1_000n * UNIT, maxBalance: 10n * UNIT };
+      await vault.write.setTierLimits([2, tokens.USDC.address, small]);
+      const path = [tokens.cNGN.address, tokens.USDC.address];
+      const amountIn = parseUnits("50000", 6);
+      const quoted = await router.read.quote([path, [addresses.pool], amountIn]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        vault.write.convert([nextOp(), A, path, [addresses.pool], amountIn, 0n, maxUint256]),
+        vault,
+        "BalanceLimitExceeded",
+        [quoted, 10n * UNIT],
+      );
+    });
+
+    it("executes an operation id once", async () => {
+      const { contracts, addresses } = await networkHelpers.loadFixture(deployWithPools);
+      const { vault, tokens } = contracts;
+      const path = [tokens.cNGN.address, tokens.USDC.address];
+      const opId = nextOp();
+      await vault.write.convert([opId, A, path, [addresses.pool], UNIT, 0n, maxUint256]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        vault.write.convert([opId, A, path, [addresses.pool], UNIT, 0n, maxUint256]),
+        vault,
+        "OperationAlreadyExecuted",
+        [opId],
+      );
+      assert.equal(await vault.read.balanceOf([A, tokens.cNGN.address]), parseUnits("400000", 6) - UNIT);
     });
   });
 });
