@@ -59,7 +59,7 @@ function change(kind: SupplyChangeKind, token: Hex, holder: Hex, amount: bigint,
 
 // Fund a trader with attested mints and approvals, as a wallet user would have.
 for (const token of [cNGN, USDC, XAUt]) {
-  const mint = change(SupplyChangeKind.Mint, token.address, user.account.address, parseUnits("1000000", 6) / (token === XAUt ? 1000n : 1n), `0x${"00".repeat(32)}`, (await now()) + 3600n);
+  const mint = change(SupplyChangeKind.Mint, token.address, user.account.address, token === XAUt ? parseUnits("100", 6) : parseUnits("1000000", 6), `0x${"00".repeat(32)}`, (await now()) + 3600n);
   await gasOf(token.write.mint([mint, await signStatement(signers, domain, "SupplyChange", mint)]));
   await gasOf(token.write.approve([addresses.router, maxUint256], { account: user.account }));
   await gasOf(token.write.approve([addresses.pool, maxUint256], { account: user.account }));

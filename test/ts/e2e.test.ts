@@ -80,7 +80,7 @@ describe("JuaPesa end to end", () => {
       [2n],
     );
     // Kofi converts ₦1,450 to USDC at the quoted rate.
-    const [quoted] = await contracts.router.read.quote([[cNGN.address, USDC.address], [addresses.pool], parseUnits("1450", 6)]);
+    const quoted = await contracts.router.read.quote([[cNGN.address, USDC.address], [addresses.pool], parseUnits("1450", 6)]);
     await vault.write.convert([3n, kofi, [cNGN.address, USDC.address], [addresses.pool], parseUnits("1450", 6), quoted, (await now()) + 600n]);
     assert.equal(await vault.read.balanceOf([kofi, USDC.address]), quoted);
     assert.ok(quoted > parseUnits("0.99", 6) && quoted < parseUnits("1", 6), `₦1,450 bought ${quoted} USDC`);
