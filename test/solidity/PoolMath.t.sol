@@ -141,6 +141,18 @@ contract PoolMathTest is TestBase {
         );
     }
 
+    /// @dev An input (found by search) where the fixed-point estimate lands one unit below the exact root.
+    function test_shortfallSolverLiftsAnEstimateOneUnitShortToTheExactFloor() public pure {
+        uint256 target = 2476314650833959394704576274066960;
+        uint256 s0 = 2125743945591146374408970716137710;
+        uint256 slope = 385434042184840;
+        uint256 rest = 41605951593252651382164654002314236;
+        uint256 paid = PoolMath.payableAfterShortfallFee(target - s0, target, rest, slope);
+        vm.assertEq(paid, 41458469825254287315225404530525104, "not the exact floor");
+        vm.assertTrue(PoolMath.fitsBelowTarget(paid, target, s0, rest, slope), "paid more than rest allows");
+        vm.assertFalse(PoolMath.fitsBelowTarget(paid + 1, target, s0, rest, slope), "one more unit would fit");
+    }
+
     function testFuzz_aBudgetBeyondTheDrainingCostTakesTheWholeReserve(
         uint256 reserve,
         uint256 target,
@@ -171,10 +183,10 @@ contract PoolMathTest is TestBase {
         t = bound(t, 1, 1e24);
         s0 = bound(s0, 0, t);
         rest = bound(rest, 0, 1e24);
-        b = bound(b, 0, rest);
+        b = bound(b, 0, rest + 1);
         slope = bound(slope, 0, type(uint64).max);
         uint256 fee2tWad = slope * ((s0 + b) * (s0 + b) - s0 * s0); // fee * 2t * WAD
-        bool expected = b * 2 * t * WAD + fee2tWad <= rest * 2 * t * WAD;
+        bool expected = b <= rest && b * 2 * t * WAD + fee2tWad <= rest * 2 * t * WAD;
         vm.assertEq(PoolMath.fitsBelowTarget(b, t, s0, rest, slope), expected, "exact comparison is wrong");
     }
 

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { getAddress, parseEventLogs, zeroAddress, zeroHash, type Address } from "viem";
+import { getAddress, keccak256, parseEventLogs, toHex, zeroAddress, zeroHash, type Address } from "viem";
 
 import {
   DAY,
   deployWorld,
+  FEED_CONFIG,
   NGN_PER_USD,
   ngn,
   PARAMS,
@@ -615,6 +616,19 @@ describe("LiquidityPool: trading limits", () => {
     await swap(w, "USDC", "cNGN", usd("1000"));
   });
 
+  it("counts a single window when the other is disabled", async () => {
+    const w = await fixture();
+    await w.pool.write.setTradingLimit([w.USDC.address, { limit0: 0, timestep0: 0, limit1: 150, timestep1: Number(DAY) }]);
+    await swap(w, "USDC", "cNGN", usd("100"));
+    assert.deepEqual(await w.pool.read.netflows([w.USDC.address]), [0n, 100n]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      w.pool.read.quote([w.USDC.address, w.cNGN.address, usd("51")]),
+      w.pool,
+      "TradingLimitExceeded",
+      [getAddress(w.USDC.address), 151n, 150n],
+    );
+  });
+
   it("does not count deposits and withdrawals", async () => {
     const w = await fixture();
     await w.pool.write.setTradingLimit([w.USDC.address, { ...LIMIT, limit0: 1, limit1: 1 }]);
@@ -704,6 +718,40 @@ describe("LiquidityPool: deposits", () => {
       w.pool.read.quoteDeposit([w.USDC.address, usd("1000000")]),
       w.pool,
       "FeeExceedsAmount",
+    );
+  });
+
+  it("refuses a deposit into a pool whose shares are outstanding but whose reserves are worth nothing", async () => {
+    const w = await fixture();
+    const { admin, lp, reporter } = w.wallets;
+    // A feed with a breaker that never trips, so that its price can collapse to one wei.
+    await w.oracle.write.addFeed(["DUST/USD", { ...FEED_CONFIG, breakerThreshold: 10n ** 19n }]);
+    const dustFeed = keccak256(toHex("DUST/USD"));
+    await w.oracle.write.addReporter([dustFeed, reporter.account.address]);
+    await w.oracle.write.report([dustFeed, WAD], { account: reporter.account });
+    const dust = await viem.deployContract("TestERC20", ["Dust", "DUST", 18]);
+    const pool = await viem.deployContract("LiquidityPool", [
+      "D",
+      "D",
+      w.oracle.address,
+      [
+        { token: dust.address, feedId: dustFeed, inverted: false, weightBps: 5_000 },
+        { token: w.USDC.address, feedId: zeroHash, inverted: false, weightBps: 5_000 },
+      ],
+      PARAMS,
+      admin.account.address,
+    ]);
+    await dust.write.mint([lp.account.address, WAD]);
+    await dust.write.approve([pool.address, WAD], { account: lp.account });
+    await w.USDC.write.approve([pool.address, usd("1")], { account: lp.account });
+    await pool.write.deposit([dust.address, WAD, 0n, lp.account.address], { account: lp.account });
+    await pool.write.withdraw([WAD - 1n, [0n, 0n], lp.account.address], { account: lp.account });
+    await w.oracle.write.report([dustFeed, 1n], { account: reporter.account }); // one wei left, worth nothing
+    assert.equal(await pool.read.totalValue(), 0n);
+    await viem.assertions.revertWithCustomError(
+      pool.write.deposit([w.USDC.address, usd("1"), 0n, lp.account.address], { account: lp.account }),
+      pool,
+      "EmptyPool",
     );
   });
 

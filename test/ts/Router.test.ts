@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { network } from "hardhat";
+import hre, { network } from "hardhat";
 import { getAddress, maxUint256, parseEventLogs, zeroHash, type Address } from "viem";
 
 import { deployWorld, ngn, PARAMS, ROLES, USD_NGN, usd, XAU_USD, xau } from "./helpers/pool.js";
@@ -311,8 +311,11 @@ describe("Router: best path", () => {
   });
 });
 
+/** Coverage instrumentation adds gas to every call, so the gas bound is only checked without it. */
+const gasCheck = { skip: hre.globalOptions.coverage ? "gas is inflated under coverage" : false };
+
 describe("Router: gas", () => {
-  it("keeps a steady-state single-hop swap through the router under budget", async () => {
+  it("keeps a steady-state single-hop swap through the router under 102,000 gas", gasCheck, async () => {
     const r = await fixture();
     const path = [r.USDC.address, r.cNGN.address];
     let gas = 0n;
