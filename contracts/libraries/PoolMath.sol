@@ -15,6 +15,8 @@ struct Leg {
 /// @title Pricing of an oracle-priced pool: values, spread and imbalance fees
 /// @notice Every result rounds against the trader (outputs down, fees up), so no sequence of trades can
 /// take value out of the pool at the oracle rate.
+/// @dev Reserves and targets fit in uint112 (also after the trade) and slopes in uint64, as the pool stores
+/// them; the unchecked blocks rely on those bounds.
 library PoolMath {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant BPS = 10_000;
@@ -73,9 +75,9 @@ library PoolMath {
         uint256 reserveAfter = reserve + amountIn;
         if (target == 0 || slope == 0 || reserveAfter <= target) return 0;
         unchecked {
-        uint256 e0 = reserve > target ? reserve - target : 0;
-        uint256 e1 = reserveAfter - target;
-        return mulDivUp(slope, (e1 - e0) * (e1 + e0), 2 * target * WAD);
+            uint256 e0 = reserve > target ? reserve - target : 0;
+            uint256 e1 = reserveAfter - target;
+            return mulDivUp(slope, (e1 - e0) * (e1 + e0), 2 * target * WAD);
         }
     }
 
@@ -105,12 +107,13 @@ library PoolMath {
     /// it within a unit or two of it; exact checks then lift b to the floor.
     function _belowTarget(uint256 t, uint256 s0, uint256 rest, uint256 slope) private pure returns (uint256 b) {
         unchecked {
-        uint256 k = (slope * ONE + WAD - 1) / WAD;
-        uint256 u = ONE + (k * s0 + t - 1) / t;
-        uint256 radicand = u * u + ((2 * k * rest + t - 1) / t) * ONE;
-        uint256 root = Math.sqrt(radicand);
-        if (root * root < radicand) ++root;
-        b = 2 * rest * ONE / (u + root);
+            // k < 2^124.3, k s0 < 2^237, 2 k rest < 2^243, u^2 < 2^249, v ONE < 2^250, 2 rest ONE < 2^238.
+            uint256 k = (slope * ONE + WAD - 1) / WAD;
+            uint256 u = ONE + (k * s0 + t - 1) / t;
+            uint256 radicand = u * u + ((2 * k * rest + t - 1) / t) * ONE;
+            uint256 root = Math.sqrt(radicand);
+            if (root * root < radicand) ++root;
+            b = 2 * rest * ONE / (u + root);
         }
         while (fitsBelowTarget(b + 1, t, s0, rest, slope)) ++b;
     }
@@ -124,9 +127,9 @@ library PoolMath {
     {
         if (b > rest) return false;
         unchecked {
-        (uint256 feeHigh, uint256 feeLow) = Math.mul512(slope * b, 2 * s0 + b);
-        (uint256 budgetHigh, uint256 budgetLow) = Math.mul512(2 * t * WAD, rest - b);
-        return feeHigh < budgetHigh || (feeHigh == budgetHigh && feeLow <= budgetLow);
+            (uint256 feeHigh, uint256 feeLow) = Math.mul512(slope * b, 2 * s0 + b);
+            (uint256 budgetHigh, uint256 budgetLow) = Math.mul512(2 * t * WAD, rest - b);
+            return feeHigh < budgetHigh || (feeHigh == budgetHigh && feeLow <= budgetLow);
         }
     }
 
