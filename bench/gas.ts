@@ -12,9 +12,9 @@ import path from "node:path";
 import { network } from "hardhat";
 import { keccak256, maxUint256, parseUnits, toHex, type Hex } from "viem";
 
-import { signStatement, SupplyChangeKind, type SupplyChange } from "../sdk/attestation.js";
+import { signStatement, SupplyChangeKind } from "../sdk/attestation.js";
 import { ASSETS, POOL_PARAMS } from "../sdk/protocol.js";
-import { testAccount } from "../test/ts/helpers/attesters.js";
+import { reserveReport, supplyChange, testAccount } from "../test/ts/helpers/attesters.js";
 import { deployStack, seedStack } from "../scripts/lib/stack.js";
 
 /** docs.hedera.com › Core concepts › Smart contracts › Gas and Fees: "Contract call transaction USD/gas
@@ -35,7 +35,6 @@ const { cNGN, USDC, XAUt } = contracts.tokens;
 const signers = attesters.slice(0, 2);
 
 const results: Record<string, number> = {};
-let nonce = 1_000n;
 
 async function gasOf(hash: Promise<Hex>): Promise<number> {
   const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
@@ -53,28 +52,25 @@ async function now() {
   return (await publicClient.getBlock()).timestamp;
 }
 
-function change(kind: SupplyChangeKind, token: Hex, holder: Hex, amount: bigint, account: Hex, deadline: bigint): SupplyChange {
-  return { kind, asset: token as `0x${string}`, holder: holder as `0x${string}`, account, amount, ref: keccak256(toHex(`bench-${++nonce}`)), nonce, deadline };
-}
 
 // Fund a trader with attested mints and approvals, as a wallet user would have.
 for (const token of [cNGN, USDC, XAUt]) {
-  const mint = change(SupplyChangeKind.Mint, token.address, user.account.address, token === XAUt ? parseUnits("100", 6) : parseUnits("1000000", 6), `0x${"00".repeat(32)}`, (await now()) + 3600n);
+  const mint = supplyChange(SupplyChangeKind.Mint, token.address, user.account.address, token === XAUt ? parseUnits("100", 6) : parseUnits("1000000", 6), (await now()) + 3600n);
   await gasOf(token.write.mint([mint, await signStatement(signers, domain, "SupplyChange", mint)]));
   await gasOf(token.write.approve([addresses.router, maxUint256], { account: user.account }));
   await gasOf(token.write.approve([addresses.pool, maxUint256], { account: user.account }));
 }
 
 await measure("attestedMint", async () => {
-  const mint = change(SupplyChangeKind.Mint, USDC.address, user.account.address, parseUnits("100", 6), `0x${"00".repeat(32)}`, (await now()) + 3600n);
+  const mint = supplyChange(SupplyChangeKind.Mint, USDC.address, user.account.address, parseUnits("100", 6), (await now()) + 3600n);
   return USDC.write.mint([mint, await signStatement(signers, domain, "SupplyChange", mint)]);
 });
 await measure("attestedBurn", async () => {
-  const burn = change(SupplyChangeKind.Burn, USDC.address, user.account.address, parseUnits("50", 6), `0x${"00".repeat(32)}`, (await now()) + 3600n);
+  const burn = supplyChange(SupplyChangeKind.Burn, USDC.address, user.account.address, parseUnits("50", 6), (await now()) + 3600n);
   return USDC.write.burn([burn, await signStatement(signers, domain, "SupplyChange", burn)], { account: user.account });
 });
 await measure("reserveReport", async () => {
-  const report = { asset: USDC.address, reserve: parseUnits("10000000", 6), asOf: (await now()) , custodianRef: keccak256(toHex(`bench-custodian-${++nonce}`)), nonce };
+  const report = reserveReport(USDC.address, parseUnits("10000000", 6), await now());
   return contracts.ledger.write.submitReserveReport([report, await signStatement(signers, domain, "ReserveReport", report)]);
 });
 
@@ -124,7 +120,7 @@ await measure("lpWithdraw", async () => {
 // brings cNGN in and takes USDC out at the oracle rate.
 await gasOf(contracts.router.write.swap([[USDC.address, cNGN.address], [addresses.pool], parseUnits("20000", 6), 0n, user.account.address, await deadline()], { account: user.account }));
 for (const token of [cNGN, USDC]) {
-  const mint = change(SupplyChangeKind.Mint, token.address, admin.account.address, parseUnits("100000000", 6) / (token === USDC ? 1000n : 1n), `0x${"00".repeat(32)}`, (await now()) + 3600n);
+  const mint = supplyChange(SupplyChangeKind.Mint, token.address, admin.account.address, parseUnits("100000000", 6) / (token === USDC ? 1000n : 1n), (await now()) + 3600n);
   await gasOf(token.write.mint([mint, await signStatement(signers, domain, "SupplyChange", mint)]));
   await gasOf(token.write.approve([addresses.pool, maxUint256]));
 }
@@ -139,7 +135,7 @@ await gasOf(contracts.vault.write.openAccount([alice, 3]));
 await gasOf(contracts.vault.write.openAccount([bob, 3]));
 let opId = 1n;
 for (const [account, token, amount] of [[alice, cNGN, parseUnits("1000000", 6)], [bob, cNGN, parseUnits("1000", 6)], [alice, USDC, parseUnits("100", 6)]] as const) {
-  const credit = change(SupplyChangeKind.Mint, token.address, addresses.vault, amount, account, (await now()) + 3600n);
+  const credit = supplyChange(SupplyChangeKind.Mint, token.address, addresses.vault, amount, (await now()) + 3600n, account);
   await gasOf(contracts.vault.write.credit([opId++, account, credit, await signStatement(signers, domain, "SupplyChange", credit)]));
 }
 await measure("vaultTransfer", async () => contracts.vault.write.transfer([opId++, alice, bob, cNGN.address, parseUnits("500", 6)]));

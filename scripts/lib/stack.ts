@@ -3,13 +3,12 @@
  * would: attested reserve reports, attested mints to a liquidity provider, and the LP's deposits.
  * One routine for the local stack (`npm start`), the gas benchmark and the end-to-end tests.
  */
-import { parseUnits, type Address, type PrivateKeyAccount } from "viem";
+import { keccak256, parseUnits, toHex, type Address, type PrivateKeyAccount } from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import JuaPesaModule from "../../ignition/modules/JuaPesa.js";
 import { signStatement, SupplyChangeKind, type SupplyChange } from "../../sdk/attestation.js";
 import { ASSETS, type AssetSpec } from "../../sdk/protocol.js";
-import { keccak256, toHex } from "viem";
 
 /** Seed liquidity: $1,000,000 of pool value at the seed rates, split by the pool's weights. */
 export const SEED_LIQUIDITY: Record<AssetSpec["symbol"], bigint> = {
