@@ -6,8 +6,9 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Pausable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Pausable.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 
-import {IAttestationLedger, SupplyChange, SupplyChangeKind} from "./interfaces/IAttestationLedger.sol";
+import {IAttestationLedger, SupplyChange} from "./interfaces/IAttestationLedger.sol";
 import {IAttestedToken} from "./interfaces/IAttestedToken.sol";
+import {AttestedSupply} from "./libraries/AttestedSupply.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title AttestedToken
@@ -28,24 +29,14 @@ contract AttestedToken is IAttestedToken, ERC20Permit, ERC20Pausable, AccessCont
 
     /// @inheritdoc IAttestedToken
     function mint(SupplyChange calldata change, bytes calldata signatures) external returns (bytes32 statementId) {
-        _checkStatement(change, SupplyChangeKind.Mint);
-        // A vault sub-account credit must be booked by the vault in the same call, so only it may submit.
-        if (change.account != bytes32(0) && msg.sender != change.holder) {
-            revert CallerNotHolder(msg.sender, change.holder);
-        }
-        uint256 reserve;
-        (statementId, reserve) = _ledger.consumeSupplyChange(change, signatures);
-        uint256 supplyAfter = totalSupply() + change.amount;
-        if (supplyAfter > reserve) revert SupplyExceedsReserve(supplyAfter, reserve);
+        statementId = AttestedSupply.consumeMint(_ledger, change, signatures, totalSupply());
         _mint(change.holder, change.amount);
         emit AttestedMint(statementId, change.holder, change.account, change.amount);
     }
 
     /// @inheritdoc IAttestedToken
     function burn(SupplyChange calldata change, bytes calldata signatures) external returns (bytes32 statementId) {
-        _checkStatement(change, SupplyChangeKind.Burn);
-        if (msg.sender != change.holder) revert CallerNotHolder(msg.sender, change.holder);
-        (statementId,) = _ledger.consumeSupplyChange(change, signatures);
+        statementId = AttestedSupply.consumeBurn(_ledger, change, signatures);
         _burn(change.holder, change.amount);
         emit AttestedBurn(statementId, change.holder, change.account, change.amount);
     }
@@ -64,11 +55,6 @@ contract AttestedToken is IAttestedToken, ERC20Permit, ERC20Pausable, AccessCont
 
     function decimals() public view override returns (uint8) {
         return _decimals;
-    }
-
-    function _checkStatement(SupplyChange calldata change, SupplyChangeKind kind) internal view {
-        if (change.kind != kind) revert WrongStatementKind();
-        if (change.asset != address(this)) revert WrongStatementAsset(change.asset);
     }
 
     function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Pausable) {
