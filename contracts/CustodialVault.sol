@@ -10,8 +10,10 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {ICustodialVault, AccountInfo, TierLimits} from "./interfaces/ICustodialVault.sol";
 import {SupplyChange, SupplyChangeKind} from "./interfaces/IAttestationLedger.sol";
 import {IAttestedToken} from "./interfaces/IAttestedToken.sol";
+import {IHtsIssuer} from "./interfaces/IHtsIssuer.sol";
 import {IRouter} from "./interfaces/IRouter.sol";
 import {Roles} from "./libraries/Roles.sol";
+import {HederaAssociation} from "./hedera/HederaAssociation.sol";
 
 /// @title CustodialVault
 /// @notice See {ICustodialVault}. An account's balance and outflow window for one asset share one
@@ -31,6 +33,9 @@ contract CustodialVault is ICustodialVault, AccessControl, Pausable, ReentrancyG
     uint256 public constant MAX_ASSETS = 8;
     uint8 public constant MAX_TIER = 3;
     uint256 private constant WINDOW = 1 days;
+    /// @dev HTS keeps allowances as int64 and refuses larger ERC-20 approvals (the network decodes the amount
+    /// with Java's longValueExact), so an HTS asset's "unlimited" allowance is this.
+    uint256 private constant MAX_HTS_ALLOWANCE = uint64(type(int64).max);
 
     error TooManyAssets(uint256 max);
 
@@ -45,6 +50,7 @@ contract CustodialVault is ICustodialVault, AccessControl, Pausable, ReentrancyG
     /// @dev Unordered operation ids: bit `opId & 255` of word `opId >> 8` is set once `opId` executed.
     mapping(uint256 word => uint256 bits) private _operations;
     mapping(address asset => bool) private _supported;
+    mapping(address issuer => address asset) private _issuedAsset;
     address[] private _assets;
 
     constructor(address admin, address router_) {
@@ -118,12 +124,13 @@ contract CustodialVault is ICustodialVault, AccessControl, Pausable, ReentrancyG
         _requireStatementFor(change, SupplyChangeKind.Mint, account);
         uint256 amount = change.amount;
         if (amount == 0) revert ZeroAmount();
-        _putIn(account, change.asset, amount);
-        totalBalance[change.asset] += amount;
-        // The token verifies the statement through the ledger and mints to this vault; a failed
-        // verification reverts the booking above with it.
+        address asset = _assetOf(change.asset);
+        _putIn(account, asset, amount);
+        totalBalance[asset] += amount;
+        // The minter verifies the statement through the ledger and sends the minted asset to this vault; a
+        // failed verification reverts the booking above with it.
         IAttestedToken(change.asset).mint(change, signatures);
-        emit Credited(opId, account, change.asset, amount, change.ref);
+        emit Credited(opId, account, asset, amount, change.ref);
     }
 
     /// @inheritdoc ICustodialVault
@@ -136,10 +143,11 @@ contract CustodialVault is ICustodialVault, AccessControl, Pausable, ReentrancyG
         _useOperation(opId);
         _requireStatementFor(change, SupplyChangeKind.Burn, account);
         uint256 amount = change.amount;
-        _takeOut(account, change.asset, amount);
-        totalBalance[change.asset] -= amount;
+        address asset = _assetOf(change.asset);
+        _takeOut(account, asset, amount);
+        totalBalance[asset] -= amount;
         IAttestedToken(change.asset).burn(change, signatures);
-        emit Debited(opId, account, change.asset, amount, change.ref);
+        emit Debited(opId, account, asset, amount, change.ref);
     }
 
     /// @inheritdoc ICustodialVault
@@ -231,8 +239,26 @@ contract CustodialVault is ICustodialVault, AccessControl, Pausable, ReentrancyG
         _supported[asset] = true;
         _assets.push(asset);
         // The router pulls convert inputs from the vault; approving once keeps convert cheap.
-        IERC20(asset).forceApprove(router, type(uint256).max);
+        _approveAll(IERC20(asset), router);
         emit AssetAdded(asset);
+    }
+
+    /// @inheritdoc ICustodialVault
+    function addIssuer(address issuer) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (issuer == address(0)) revert ZeroAddress();
+        if (_issuedAsset[issuer] != address(0)) revert IssuerExists(issuer);
+        address asset = IHtsIssuer(issuer).token();
+        _requireSupported(asset);
+        _issuedAsset[issuer] = asset;
+        // The issuer pulls what a debit burns: an HTS token burns only from its treasury, the issuer.
+        _approveAll(IERC20(asset), issuer);
+        emit IssuerAdded(issuer, asset);
+    }
+
+    /// @inheritdoc ICustodialVault
+    function associateHederaToken(address token) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        HederaAssociation.associate(token);
+        emit HederaTokenAssociated(token);
     }
 
     /// @inheritdoc ICustodialVault
@@ -290,7 +316,27 @@ contract CustodialVault is ICustodialVault, AccessControl, Pausable, ReentrancyG
         return _assets;
     }
 
+    /// @inheritdoc ICustodialVault
+    function assetOf(address minter) external view returns (address) {
+        return _assetOf(minter);
+    }
+
     // ---------------------------------------------------------------- internal
+
+    function _assetOf(address minter) private view returns (address asset) {
+        asset = _issuedAsset[minter];
+        if (asset == address(0)) asset = minter;
+    }
+
+    /// @dev Approves `spender` for everything, or for the most an HTS token allows (see MAX_HTS_ALLOWANCE).
+    function _approveAll(IERC20 asset, address spender) private {
+        bytes memory approveAll = abi.encodeCall(IERC20.approve, (spender, type(uint256).max));
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory result) = address(asset).call(approveAll);
+        // What SafeERC20 accepts: `true`, or no return data from a contract.
+        bool approved = ok && (result.length == 0 ? address(asset).code.length != 0 : abi.decode(result, (bool)));
+        if (!approved) asset.forceApprove(spender, MAX_HTS_ALLOWANCE);
+    }
 
     function _useOperation(uint256 opId) private {
         uint256 word = opId >> 8;

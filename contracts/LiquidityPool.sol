@@ -15,6 +15,7 @@ import {IFxOracle} from "./interfaces/IFxOracle.sol";
 import {AssetParams, ILiquidityPool, PoolParams, TradingLimit} from "./interfaces/ILiquidityPool.sol";
 import {Leg, PoolMath} from "./libraries/PoolMath.sol";
 import {Roles} from "./libraries/Roles.sol";
+import {HederaAssociation} from "./hedera/HederaAssociation.sol";
 
 /// @title JuaPesa liquidity pool
 /// @notice See {ILiquidityPool}. Assets, feeds and weights are immutables, so a swap reads no configuration
@@ -435,6 +436,12 @@ contract LiquidityPool is ILiquidityPool, ERC20, AccessControl, Pausable, Reentr
 
     function _validWindow(uint48 limit, uint24 timestep) private pure returns (bool) {
         return limit == 0 || (timestep != 0 && limit <= uint48(type(int48).max));
+    }
+
+    /// @inheritdoc ILiquidityPool
+    function associateHederaToken(address token) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        HederaAssociation.associate(token);
+        emit HederaTokenAssociated(token);
     }
 
     /// @notice Stops swaps, deposits and rebalances; withdrawals stay open. Pauser role.

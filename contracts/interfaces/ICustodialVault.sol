@@ -27,8 +27,17 @@ struct AccountInfo {
 /// vault holds (tokens sent to it by mistake are surplus, never anyone's balance).
 /// Outflow limits run over a 24 h window that starts at an account's first outflow after the
 /// previous window ended.
+///
+/// Hedera Token Service (HTS) tokens: the vault holds and books an HTS token at its ERC-20 facade's
+/// address, like any asset (so transfers, converts, withdrawals and deposits are unchanged), after
+/// associating itself with it (`associateHederaToken`). Its attested supply changes, however, are made by
+/// its issuer (an {IHtsIssuer}), which statements name as their asset. `addIssuer` registers such an
+/// issuer for the asset it issues; `credit` and `debit` then take the issuer's statements, call the issuer
+/// and book the asset.
 interface ICustodialVault {
     event AssetAdded(address indexed asset);
+    event IssuerAdded(address indexed issuer, address indexed asset);
+    event HederaTokenAssociated(address indexed token);
     event AccountOpened(bytes32 indexed account, uint8 tier);
     event TierChanged(bytes32 indexed account, uint8 oldTier, uint8 newTier);
     event AccountFrozen(bytes32 indexed account);
@@ -57,6 +66,7 @@ interface ICustodialVault {
     error ZeroAccount();
     error UnsupportedAsset(address asset);
     error AssetExists(address asset);
+    error IssuerExists(address issuer);
     error AccountNotOpen(bytes32 account);
     error AccountExists(bytes32 account);
     error AccountIsFrozen(bytes32 account);
@@ -89,11 +99,13 @@ interface ICustodialVault {
         uint256 deadline
     ) external returns (uint256 amountOut);
 
-    /// @notice Attested mint into an account (cash in, refund). The statement must be a mint of a
-    /// supported asset with this vault as holder and `account` as account. Operator role.
+    /// @notice Attested mint into an account (cash in, refund). The statement must be a mint with this vault
+    /// as holder and `account` as account, whose asset is a supported asset or a registered issuer of one
+    /// (`assetOf(change.asset)` is what the account is credited). Operator role.
     function credit(uint256 opId, bytes32 account, SupplyChange calldata change, bytes calldata signatures) external;
 
-    /// @notice Attested burn from an account (cash out). Operator role. Outflow limits apply.
+    /// @notice Attested burn from an account (cash out), of `assetOf(change.asset)`. Operator role.
+    /// Outflow limits apply.
     function debit(uint256 opId, bytes32 account, SupplyChange calldata change, bytes calldata signatures) external;
 
     /// @notice Sends from an account to its linked self-custody address. Operator role.
@@ -114,6 +126,15 @@ interface ICustodialVault {
     function unfreeze(bytes32 account) external;
     function setTierLimits(uint8 tier, address asset, TierLimits calldata limits) external;
     function addAsset(address asset) external;
+
+    /// @notice Registers `issuer` as the attested minter of the supported asset `issuer.token()`, so credits
+    /// and debits may take its statements, and approves it to pull that asset (it burns from its treasury).
+    /// Admin role. An asset that is its own minter (an AttestedToken) needs no issuer.
+    function addIssuer(address issuer) external;
+
+    /// @notice Associates the vault with HTS token `token` so it can hold it; already associated is fine.
+    /// Admin role. Reverts `HtsCallFailed` with the network's response code otherwise.
+    function associateHederaToken(address token) external;
     /// @notice Sends tokens the vault holds beyond `totalBalance(asset)` to `to`. Admin role.
     function sweepSurplus(address asset, address to) external returns (uint256 amount);
 
@@ -125,5 +146,8 @@ interface ICustodialVault {
     function totalBalance(address asset) external view returns (uint256);
     function tierLimits(uint8 tier, address asset) external view returns (TierLimits memory);
     function assets() external view returns (address[] memory);
+    /// @notice The asset that statements naming `minter` credit and debit: the issuer's registered asset,
+    /// else `minter` itself.
+    function assetOf(address minter) external view returns (address);
     function router() external view returns (address);
 }

@@ -67,6 +67,7 @@ interface ILiquidityPool {
     event TargetsSynced(uint256 totalValue, uint256[] targets);
     event PoolParamsChanged(PoolParams params);
     event TradingLimitChanged(address indexed token, TradingLimit limit);
+    event HederaTokenAssociated(address indexed token);
 
     error UnknownAsset(address token);
     error SameAsset();
@@ -134,4 +135,9 @@ interface ILiquidityPool {
 
     function setParams(PoolParams calldata newParams) external;
     function setTradingLimit(address token, TradingLimit calldata limit) external;
+
+    /// @notice Associates the pool with HTS token `token`, which a Hedera account must do before it can
+    /// receive the token; do it for each HTS asset before the first deposit. Already associated is fine.
+    /// Admin role. Reverts `HtsCallFailed` with the network's response code otherwise.
+    function associateHederaToken(address token) external;
 }
