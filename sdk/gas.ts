@@ -19,7 +19,7 @@
  * through at 800,000 (hiero-ledger/hiero-json-rpc-relay#3576); the mirror node estimated a hollow
  * account creation 16 % low (hiero-ledger/hiero-mirror-node#12907).
  */
-import { BaseError, ContractFunctionRevertedError, type Abi, type Address, type Chain, type Client, type ContractFunctionArgs, type ContractFunctionName, type EstimateContractGasParameters, type EstimateGasParameters, type Transport } from "viem";
+import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Abi, type DecodeErrorResultReturnType, type Hex, type Address, type Chain, type Client, type ContractFunctionArgs, type ContractFunctionName, type EstimateContractGasParameters, type EstimateGasParameters, type Transport } from "viem";
 import { estimateContractGas, estimateGas } from "viem/actions";
 
 /** 20 %: covers state drift between estimate and execution for plain EVM calls. */
@@ -42,6 +42,11 @@ export interface GasMarginOptions {
   maxMarginGas?: bigint;
   /** Cap on the limit itself (default HEDERA_MAX_GAS_PER_TRANSACTION). */
   maxGas?: bigint;
+}
+
+export interface GasLimitOptions extends GasMarginOptions {
+  /** ABIs of contracts the call reaches, so an error bubbling up from them is named too. */
+  errorAbis?: readonly Abi[];
 }
 
 export class GasEstimateError extends Error {
@@ -93,7 +98,7 @@ export async function gasLimitFor<
 >(
   client: Client<Transport, chain>,
   request: GasRequest<abi, functionName, args, chain>,
-  options: GasMarginOptions = {},
+  options: GasLimitOptions = {},
 ): Promise<bigint> {
   const target = describe(request);
   let estimate: bigint;
@@ -103,7 +108,7 @@ export async function gasLimitFor<
         ? await estimateContractGas(client, request as EstimateContractGasParameters<abi, functionName, args, chain>)
         : await estimateGas(client, request);
   } catch (error) {
-    throw new GasEstimateError(target, revertReason(error), { cause: error });
+    throw new GasEstimateError(target, revertReason(error, options.errorAbis ?? []), { cause: error });
   }
   const maxGas = options.maxGas ?? HEDERA_MAX_GAS_PER_TRANSACTION;
   if (estimate > maxGas) throw new GasLimitExceededError(target, estimate, maxGas);
@@ -117,19 +122,33 @@ function describe(request: { to?: Address | null } | { address: Address; functio
   return request.to ? `a call to ${request.to}` : "a contract creation";
 }
 
-function revertReason(error: unknown): string {
+function revertReason(error: unknown, errorAbis: readonly Abi[]): string {
   if (error instanceof BaseError) {
     const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
     if (reverted instanceof ContractFunctionRevertedError) {
-      if (reverted.data) {
-        const args = (reverted.data.args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : JSON.stringify(a)));
-        return `${reverted.data.errorName}(${args.join(", ")})`;
+      const decoded = reverted.data ?? decodeWithAny(reverted.raw, errorAbis);
+      if (decoded) {
+        const args = (decoded.args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : JSON.stringify(a)));
+        return `${decoded.errorName}(${args.join(", ")})`;
       }
       if (reverted.reason) return `"${reverted.reason}"`;
+      if (reverted.signature) return `an unknown error ${reverted.signature} (pass errorAbis to name it)`;
     }
     return error.shortMessage;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+function decodeWithAny(data: Hex | undefined, abis: readonly Abi[]): DecodeErrorResultReturnType | undefined {
+  if (!data || data === "0x") return undefined;
+  for (const abi of abis) {
+    try {
+      return decodeErrorResult({ abi, data });
+    } catch {
+      // not this contract's error; try the next ABI
+    }
+  }
+  return undefined;
 }
 
 /** 1 tinybar = 10^10 weibar: the relay reports values and gas prices in weibar (HIP-410). */

@@ -17,7 +17,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import JuaPesaModule from "../../ignition/modules/JuaPesa.js";
 import { signStatement, SupplyChangeKind, type SupplyChange } from "../../sdk/attestation.js";
-import { gasLimitFor } from "../../sdk/gas.js";
+import { gasLimitFor, type GasLimitOptions } from "../../sdk/gas.js";
 import { ASSETS, type AssetSpec } from "../../sdk/protocol.js";
 
 /** Seed liquidity: $1,000,000 of pool value at the seed rates, split by the pool's weights. */
@@ -113,7 +113,7 @@ export async function seedStack(conn: NetworkConnection, stack: Stack, options: 
       deadline: now + 3_600n,
     };
     const mintSignatures = await signStatement(signers, stack.domain, "SupplyChange", mint);
-    await send(conn, admin, { address: token.address, abi: token.abi, functionName: "mint", args: [mint, mintSignatures] });
+    await send(conn, admin, { address: token.address, abi: token.abi, functionName: "mint", args: [mint, mintSignatures] }, { errorAbis: [ledger.abi] });
     await send(conn, lp, { address: token.address, abi: token.abi, functionName: "approve", args: [stack.addresses.pool, amount] });
     const pool = stack.contracts.pool;
     await send(conn, lp, { address: pool.address, abi: pool.abi, functionName: "deposit", args: [token.address, amount, 0n, lp.account.address] });
@@ -130,10 +130,10 @@ export async function send<
   const abi extends Abi,
   functionName extends ContractFunctionName<abi, "nonpayable" | "payable">,
   args extends ContractFunctionArgs<abi, "nonpayable" | "payable", functionName>,
->(conn: NetworkConnection, wallet: Wallet, call: { address: Address; abi: abi; functionName: functionName; args: args }, options: { hts?: boolean } = {}) {
+>(conn: NetworkConnection, wallet: Wallet, call: { address: Address; abi: abi; functionName: functionName; args: args }, options: GasLimitOptions = {}) {
   const publicClient = await conn.viem.getPublicClient();
   const request = { ...call, account: wallet.account };
-  const gas = await gasLimitFor(publicClient, request, { hts: options.hts });
+  const gas = await gasLimitFor(publicClient, request, options);
   // viem cannot check a generic functionName against writeContract's conditional types; the call site is typed.
   return waitFor(conn, wallet.writeContract({ ...request, gas, chain: wallet.chain } as Parameters<Wallet["writeContract"]>[0]));
 }
