@@ -223,7 +223,7 @@ export function parseCreateTokensArgs(argv: string[]): Options {
     issuers,
     dryRun: values["dry-run"],
     plan: {
-      maxSupply: values["max-supply"] === undefined ? undefined : BigInt(values["max-supply"]),
+      maxSupply: values["max-supply"] === undefined ? undefined : baseUnits(values["max-supply"]),
       kycKey: holder("kyc-key", values["kyc-key"]),
       freezeKey: holder("freeze-key", values["freeze-key"]),
       pauseKey: holder("pause-key", values["pause-key"]),
@@ -231,6 +231,11 @@ export function parseCreateTokensArgs(argv: string[]): Options {
       maxFee: new Hbar(maxFee),
     },
   };
+}
+
+function baseUnits(text: string): bigint {
+  if (!/^\d+$/.test(text)) throw new Error(`--max-supply takes a whole number of base units, got "${text}"`);
+  return BigInt(text);
 }
 
 export interface CreatedToken {
