@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { PrivateKey } from "@hashgraph/sdk";
 
 import { testAttesters } from "../helpers/attesters.js";
@@ -12,6 +12,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "juapesa-deploy-"));
 const parameters = path.join(dir, "params.json");
 writeFileSync(parameters, JSON.stringify({ JuaPesa: { attesters: testAttesters(3).map((a) => a.address), threshold: 2 } }));
 const operatorKey = PrivateKey.generateECDSA();
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 const ready = {
   HEDERA_TESTNET_RPC_URL: "https://testnet.hashio.io/api",

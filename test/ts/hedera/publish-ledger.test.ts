@@ -4,7 +4,7 @@
  * submit function — nothing is sent to Hedera.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -57,7 +57,13 @@ function recorder(failAt?: number) {
   return { sent, submit };
 }
 
-const stateDir = () => mkdtempSync(path.join(tmpdir(), "juapesa-publish-"));
+const stateDirs: string[] = [];
+const stateDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "juapesa-publish-"));
+  stateDirs.push(dir);
+  return dir;
+};
+after(() => stateDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 const quiet = () => {};
 
 describe("publish-ledger: reading the ledger", () => {

@@ -3,7 +3,7 @@
  * for them), a locally generated key, and a byte-level reading of what `toBytes()` produced.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { AccountId, PrivateKey, Timestamp, Transaction, TransactionId, type PublicKey } from "@hashgraph/sdk";
@@ -133,6 +133,9 @@ export function runScript(name: string, args: string[], env: Record<string, stri
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    child.on("exit", (code) => {
+      rmSync(home, { recursive: true, force: true });
+      resolve({ code, stdout, stderr });
+    });
   });
 }
