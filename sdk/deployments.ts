@@ -52,3 +52,19 @@ export function fromIgnition(chainId: number, raw: Record<string, string>): Depl
   });
   return { chainId, ...Object.fromEntries(entries) } as Deployment;
 }
+
+/**
+ * The block in which `name` was deployed, from Ignition's journal (a confirmed deployment's receipt),
+ * or undefined when the journal has no such entry. Lets readers of the ledger's events start there.
+ */
+export function deploymentBlock(chainId: number, name: ContractName, root = ROOT): bigint | undefined {
+  const file = path.join(root, "ignition", "deployments", `chain-${chainId}`, "journal.jsonl");
+  if (!existsSync(file)) return undefined;
+  const futureId = FUTURE_IDS[name];
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line.includes(`"futureId":"${futureId}"`) || !line.includes(`"receipt"`)) continue;
+    const entry = JSON.parse(line) as { futureId?: string; receipt?: { blockNumber?: number | string } };
+    if (entry.futureId === futureId && entry.receipt?.blockNumber !== undefined) return BigInt(entry.receipt.blockNumber);
+  }
+  return undefined;
+}

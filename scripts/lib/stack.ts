@@ -3,11 +3,21 @@
  * would: attested reserve reports, attested mints to a liquidity provider, and the LP's deposits.
  * One routine for the local stack (`npm start`), the gas benchmark and the end-to-end tests.
  */
-import { keccak256, parseUnits, toHex, type Address, type PrivateKeyAccount } from "viem";
+import {
+  keccak256,
+  parseUnits,
+  toHex,
+  type Abi,
+  type Address,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type PrivateKeyAccount,
+} from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import JuaPesaModule from "../../ignition/modules/JuaPesa.js";
 import { signStatement, SupplyChangeKind, type SupplyChange } from "../../sdk/attestation.js";
+import { gasLimitFor, type GasLimitOptions } from "../../sdk/gas.js";
 import { ASSETS, type AssetSpec } from "../../sdk/protocol.js";
 
 /** Seed liquidity: $1,000,000 of pool value at the seed rates, split by the pool's weights. */
@@ -73,6 +83,7 @@ let statementNonce = BigInt(Date.now()) << 20n;
 export async function seedStack(conn: NetworkConnection, stack: Stack, options: StackOptions) {
   const { viem } = conn;
   const wallets = await viem.getWalletClients();
+  const admin = wallets[0]!;
   const lp = wallets[options.lpIndex ?? 0]!;
   const publicClient = await viem.getPublicClient();
   const signers = options.attesters.slice(0, Number(options.threshold ?? 2n));
@@ -88,7 +99,9 @@ export async function seedStack(conn: NetworkConnection, stack: Stack, options: 
       custodianRef: keccak256(toHex(`seed custodian statement ${asset.symbol}`)),
       nonce: ++statementNonce,
     };
-    await waitFor(conn, stack.contracts.ledger.write.submitReserveReport([report, await signStatement(signers, stack.domain, "ReserveReport", report)]));
+    const reportSignatures = await signStatement(signers, stack.domain, "ReserveReport", report);
+    const ledger = stack.contracts.ledger;
+    await send(conn, admin, { address: ledger.address, abi: ledger.abi, functionName: "submitReserveReport", args: [report, reportSignatures] });
     const mint: SupplyChange = {
       kind: SupplyChangeKind.Mint,
       asset: token.address,
@@ -99,10 +112,30 @@ export async function seedStack(conn: NetworkConnection, stack: Stack, options: 
       nonce: ++statementNonce,
       deadline: now + 3_600n,
     };
-    await waitFor(conn, token.write.mint([mint, await signStatement(signers, stack.domain, "SupplyChange", mint)]));
-    await waitFor(conn, token.write.approve([stack.addresses.pool, amount], { account: lp.account }));
-    await waitFor(conn, stack.contracts.pool.write.deposit([token.address, amount, 0n, lp.account.address], { account: lp.account }));
+    const mintSignatures = await signStatement(signers, stack.domain, "SupplyChange", mint);
+    await send(conn, admin, { address: token.address, abi: token.abi, functionName: "mint", args: [mint, mintSignatures] }, { errorAbis: [ledger.abi] });
+    await send(conn, lp, { address: token.address, abi: token.abi, functionName: "approve", args: [stack.addresses.pool, amount] });
+    const pool = stack.contracts.pool;
+    await send(conn, lp, { address: pool.address, abi: pool.abi, functionName: "deposit", args: [token.address, amount, 0n, lp.account.address] });
   }
+}
+
+type Wallet = Awaited<ReturnType<NetworkConnection["viem"]["getWalletClients"]>>[number];
+
+/**
+ * Sends a contract call from `wallet` with the gas limit every JuaPesa sender uses (estimate plus a
+ * small margin, sdk/gas.ts), so a deployment on Hedera never pays for a padded limit, and waits for it.
+ */
+export async function send<
+  const abi extends Abi,
+  functionName extends ContractFunctionName<abi, "nonpayable" | "payable">,
+  args extends ContractFunctionArgs<abi, "nonpayable" | "payable", functionName>,
+>(conn: NetworkConnection, wallet: Wallet, call: { address: Address; abi: abi; functionName: functionName; args: args }, options: GasLimitOptions = {}) {
+  const publicClient = await conn.viem.getPublicClient();
+  const request = { ...call, account: wallet.account };
+  const gas = await gasLimitFor(publicClient, request, options);
+  // viem cannot check a generic functionName against writeContract's conditional types; the call site is typed.
+  return waitFor(conn, wallet.writeContract({ ...request, gas, chain: wallet.chain } as Parameters<Wallet["writeContract"]>[0]));
 }
 
 async function waitFor(conn: NetworkConnection, hash: Promise<`0x${string}`>) {

@@ -1,0 +1,84 @@
+/**
+ * What the Hedera scripts take from the environment, and only from there: the network, the operator
+ * account that pays, and every key. Nothing secret is ever read from the repository or a flag.
+ */
+import { AccountId, Client, PrivateKey, PublicKey } from "@hashgraph/sdk";
+
+import { hederaNetwork, type HederaNetwork } from "../../../sdk/hedera.js";
+
+export interface EnvVar {
+  name: string;
+  /** What it is for, as the error shows it. */
+  purpose: string;
+}
+
+export const OPERATOR_ID: EnvVar = { name: "HEDERA_OPERATOR_ID", purpose: "the account that pays for and signs SDK transactions (0.0.x)" };
+export const OPERATOR_KEY: EnvVar = {
+  name: "HEDERA_OPERATOR_KEY",
+  purpose: "that account's private key (hex or DER; HEDERA_OPERATOR_KEY_TYPE=ecdsa|ed25519, default ecdsa)",
+};
+
+export class MissingEnvironmentError extends Error {
+  constructor(
+    readonly missing: readonly EnvVar[],
+    hint?: string,
+  ) {
+    const lines = missing.map((v) => `  ${v.name}: ${v.purpose}`);
+    super(`Missing environment:\n${lines.join("\n")}${hint ? `\n${hint}` : ""}`);
+    this.name = "MissingEnvironmentError";
+  }
+}
+
+/** Throws one error naming every variable that is unset, so a person fixes them all at once. */
+export function requireEnv(vars: readonly EnvVar[], env: NodeJS.ProcessEnv = process.env, hint?: string): void {
+  const missing = vars.filter((v) => !env[v.name]?.trim());
+  if (missing.length > 0) throw new MissingEnvironmentError(missing, hint);
+}
+
+export function networkFromEnv(env: NodeJS.ProcessEnv = process.env): HederaNetwork {
+  return hederaNetwork(env.HEDERA_NETWORK);
+}
+
+export function parseAccountId(text: string, what: string): AccountId {
+  if (!/^\d+\.\d+\.\d+$/.test(text.trim())) throw new Error(`${what} must be an account id like 0.0.1234, got "${text}"`);
+  return AccountId.fromString(text.trim());
+}
+
+/** A private key from its environment variable: DER as is, raw hex as ECDSA unless told ED25519. */
+export function privateKeyFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): PrivateKey {
+  const text = env[name]?.trim();
+  if (!text) throw new MissingEnvironmentError([{ name, purpose: "a private key" }]);
+  const type = (env[`${name}_TYPE`] ?? env.HEDERA_OPERATOR_KEY_TYPE ?? "ecdsa").toLowerCase();
+  try {
+    if (PrivateKey.isDerKey(text)) return PrivateKey.fromStringDer(text);
+    if (type === "ed25519") return PrivateKey.fromStringED25519(text);
+    if (type === "ecdsa") return PrivateKey.fromStringECDSA(text);
+  } catch (error) {
+    throw new Error(`${name} is not a valid ${type} private key: ${(error as Error).message}`);
+  }
+  throw new Error(`${name}_TYPE must be ecdsa or ed25519, got "${type}"`);
+}
+
+export function publicKeyFromString(text: string, what: string): PublicKey {
+  try {
+    return PublicKey.fromString(text.trim());
+  } catch (error) {
+    throw new Error(`${what} is not a valid public key: ${(error as Error).message}`);
+  }
+}
+
+export interface Operator {
+  accountId: AccountId;
+  key: PrivateKey;
+}
+
+export function operatorFromEnv(env: NodeJS.ProcessEnv = process.env): Operator {
+  requireEnv([OPERATOR_ID, OPERATOR_KEY], env);
+  return { accountId: parseAccountId(env.HEDERA_OPERATOR_ID!, OPERATOR_ID.name), key: privateKeyFromEnv(OPERATOR_KEY.name, env) };
+}
+
+/** An SDK client for the network, paying with the operator. Only real (non-dry) runs build one. */
+export function hederaClient(network: HederaNetwork, operator: Operator): Client {
+  const client = network.name === "local" ? Client.forLocalNode() : Client.forName(network.name);
+  return client.setOperator(operator.accountId, operator.key);
+}
