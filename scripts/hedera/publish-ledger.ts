@@ -30,7 +30,7 @@ import { TopicMessageSubmitTransaction, type Client as HederaClient, type Privat
 import { createPublicClient, getAbiItem, getAddress, http, isAddress, type Address, type Hex, type PublicClient } from "viem";
 
 import { attestationLedgerAbi } from "../../sdk/abis.generated.js";
-import type { SupplyChangeKind } from "../../sdk/attestation.js";
+import type { ReserveReport, SupplyChange, SupplyChangeKind } from "../../sdk/attestation.js";
 import { deploymentBlock, loadDeployment } from "../../sdk/deployments.js";
 import { HCS_CHUNK_SIZE, HCS_MAX_CHUNKS, encodeHcsMessage, encodeHcsMessageJson, hcsChunkCount, type LedgerMessage } from "../../sdk/hcs-message.js";
 import { hederaRpcUrl } from "../../sdk/hedera.js";
@@ -53,26 +53,22 @@ interface LogPosition {
   logIndex: number | null;
 }
 
+/** What the ledger's events add to a statement's own fields. */
+interface SignedStatement {
+  id: Hex;
+  signatures: Hex;
+}
+
 export type LedgerLog = LogPosition &
   (
     | {
         eventName: "ReserveReported";
-        args: { id: Hex; asset: Address; reserve: bigint; asOf: bigint; custodianRef: Hex; nonce: bigint; signatures: Hex };
+        args: ReserveReport & SignedStatement;
       }
     | {
         eventName: "SupplyChangeAttested";
-        args: {
-          id: Hex;
-          kind: number;
-          asset: Address;
-          holder: Address;
-          account: Hex;
-          amount: bigint;
-          ref: Hex;
-          nonce: bigint;
-          deadline: bigint;
-          signatures: Hex;
-        };
+        // Events decode the kind as a plain number.
+        args: Omit<SupplyChange, "kind"> & { kind: number } & SignedStatement;
       }
   );
 
