@@ -16,7 +16,7 @@
  * the chain waits for it and then gets its reply). Any failure of another part ends the session
  * with a "not available" screen, never an HTTP error.
  */
-import { countryOf } from "../../sdk/phone.js";
+import { countryOf } from "../../../sdk/phone.js";
 import type { E164, User } from "../ports.js";
 import type { UssdDeps } from "./deps.js";
 import { defaultLangFor } from "./i18n/index.js";

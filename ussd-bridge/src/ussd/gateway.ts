@@ -9,7 +9,7 @@
  */
 import type { CountryCode } from "libphonenumber-js";
 
-import { normalisePhone } from "../../sdk/phone.js";
+import { normalisePhone } from "../../../sdk/phone.js";
 import type { E164 } from "../ports.js";
 import type { EndStatus, HopRequest } from "./engine.js";
 
@@ -56,12 +56,11 @@ const phoneMemo = new Map<string, E164 | null>();
 
 function phoneFrom(raw: string, defaultCountry: string): E164 | undefined {
   const key = `${defaultCountry}|${raw}`;
-  let phone = phoneMemo.get(key);
-  if (phone === undefined) {
-    phone = normalisePhone(raw, defaultCountry as CountryCode) ?? null;
-    if (phoneMemo.size > 50_000) phoneMemo.clear();
-    phoneMemo.set(key, phone);
-  }
+  const known = phoneMemo.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const phone = normalisePhone(raw, defaultCountry as CountryCode) ?? null;
+  if (phoneMemo.size > 50_000) phoneMemo.clear();
+  phoneMemo.set(key, phone);
   return phone ?? undefined;
 }
 

@@ -8,7 +8,7 @@
 import { ASSET_SYMBOLS, LANGS } from "../../ports.js";
 import { formatAmount } from "../amounts.js";
 import type { FlowState } from "../state.js";
-import { backTo, checkPin, choice, go, home, lockedScreen, PIN_FORMAT, requireAccount, show, stay, type ScreenSpec, type StepContext } from "./kit.js";
+import { NEW_PIN_NOTICES, PIN_NOTICES, backTo, checkPin, choice, go, home, lockedScreen, newPinNotice, requireAccount, show, stay, type ScreenSpec, type StepContext } from "./kit.js";
 import { languageNames } from "./register.js";
 
 const OLD_PIN = "account.oldPin";
@@ -17,6 +17,7 @@ const NEW_PIN = "account.newPin";
 export const accountScreens = {
   "balance.pin": {
     view: (_s, t) => ({ kind: "CON", head: t.balance.pin, nav: true }),
+    notices: PIN_NOTICES,
     input: async (s, input, cx) => {
       const pin = await checkPin(s, input, cx);
       if (!pin.ok) return pin.next;
@@ -44,6 +45,7 @@ export const accountScreens = {
 
   "account.oldPin": {
     view: (_s, t) => ({ kind: "CON", head: t.account.oldPin, nav: true }),
+    notices: [...PIN_NOTICES, "pinAgain"],
     input: async (s, input, cx) => {
       const pin = await checkPin(s, input, cx);
       if (!pin.ok) return pin.next;
@@ -55,10 +57,12 @@ export const accountScreens = {
 
   "account.newPin": {
     view: (_s, t) => ({ kind: "CON", head: t.account.newPin, nav: true }),
+    notices: [...NEW_PIN_NOTICES, "pinSame"],
     input: (s, input, cx) => {
       const old = cx.secrets.get(OLD_PIN);
       if (old === undefined) return backTo(s, "account.oldPin", { key: "pinAgain" });
-      if (!PIN_FORMAT.test(input)) return stay(s, { key: "pinFormat" });
+      const problem = newPinNotice(input, cx.phone);
+      if (problem) return stay(s, problem);
       if (input === old) return stay(s, { key: "pinSame" });
       cx.secrets.set(NEW_PIN, input);
       return go(s, "account.newPinAgain");

@@ -11,7 +11,7 @@ import { ASSET_SYMBOLS, type CashService, type RailId } from "../../ports.js";
 import { formatAmount, formatFiat, formatMoney, parseFiat } from "../amounts.js";
 import { currencyOf, defaultRail, RAIL_NAMES, railsFor } from "../rails.js";
 import type { FlowData, FlowState } from "../state.js";
-import { assetChoice, back, checkPin, choice, go, railOf, readAmount, requireAccount, show, stay, type ScreenSpec, type StepContext } from "./kit.js";
+import { AMOUNT_NOTICES, LIMIT_NOTICES, PIN_NOTICES, assetChoice, back, checkPin, choice, go, railOf, readAmount, requireAccount, show, stay, type ScreenSpec, type StepContext } from "./kit.js";
 import { overLimit } from "./send.js";
 
 const railName = (s: FlowState) => RAIL_NAMES[railOf(s)];
@@ -66,6 +66,7 @@ export const cashScreens = {
 
   "cashIn.amount": {
     view: (s, t) => ({ kind: "CON", head: t.cashIn.amount({ currency: s.data.currency ?? currencyOf(s.country), rail: railName(s) }), nav: true }),
+    notices: [...AMOUNT_NOTICES, "fiatWhole"],
     input: (s, input, cx) => {
       const fiat = parseFiat(input, s.lang);
       if (!fiat.ok) {
@@ -106,6 +107,7 @@ export const cashScreens = {
 
   "cashOut.amount": {
     view: (s, t) => ({ kind: "CON", head: t.cashOut.amount({ rail: railName(s) }), nav: true }),
+    notices: [...AMOUNT_NOTICES, ...LIMIT_NOTICES],
     input: (s, input) => {
       const parsed = readAmount(s, input);
       return "notice" in parsed ? stay(s, parsed.notice) : go(s, "cashOut.asset", { amount: parsed.value.toString() });
@@ -141,6 +143,7 @@ export const cashScreens = {
 
   "cashOut.pin": {
     view: (s, t) => ({ kind: "CON", head: t.cashOut.pin({ amount: assetMoney(s) }), nav: true }),
+    notices: PIN_NOTICES,
     input: async (s, input, cx) => {
       const pin = await checkPin(s, input, cx);
       if (!pin.ok) return pin.next;

@@ -10,7 +10,7 @@ import { formatMoney } from "../amounts.js";
 import { DEFAULT_SLIPPAGE_BPS } from "../deps.js";
 import { textConvertDone } from "../sms.js";
 import type { FlowState } from "../state.js";
-import { assetChoice, checkPin, choice, go, readAmount, requireAccount, settle, show, stay, type ScreenSpec, type StepContext } from "./kit.js";
+import { AMOUNT_NOTICES, PIN_NOTICES, assetChoice, checkPin, choice, go, readAmount, requireAccount, settle, show, stay, type ScreenSpec, type StepContext } from "./kit.js";
 
 const BPS = 10_000n;
 
@@ -39,6 +39,7 @@ export const convertScreens = {
 
   "convert.amount": {
     view: (s, t) => ({ kind: "CON", head: t.convert.amount({ from: s.data.asset ?? "", to: s.data.assetTo ?? "" }), nav: true }),
+    notices: [...AMOUNT_NOTICES, "quoteUnavailable"],
     input: async (s, input, cx) => {
       const read = readAmount(s, input);
       if ("notice" in read) return stay(s, read.notice);
@@ -67,6 +68,7 @@ export const convertScreens = {
 
   "convert.pin": {
     view: (s, t) => ({ kind: "CON", head: t.convert.pin({ amountIn: amountIn(s), to: s.data.assetTo ?? "" }), nav: true }),
+    notices: PIN_NOTICES,
     input: async (s, input, cx) => {
       const pin = await checkPin(s, input, cx);
       if (!pin.ok) return pin.next;

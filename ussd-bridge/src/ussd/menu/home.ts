@@ -10,6 +10,7 @@ export const homeScreens = {
       head: t.home.title,
       options: [t.home.send, t.home.receive, t.home.convert, t.home.cashIn, t.home.cashOut, t.home.balance, t.home.account],
     }),
+    notices: ["accountOpened", "languageSet"],
     input: async (s, input, cx) => {
       switch (choice(input, 7)) {
         case 0:

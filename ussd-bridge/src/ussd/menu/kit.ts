@@ -5,6 +5,7 @@
  */
 import type { AccountId, AssetSymbol, E164, OpOutcome, RailId } from "../../ports.js";
 import { ASSET_SYMBOLS } from "../../ports.js";
+import { PIN_MAX_DIGITS, PIN_MIN_DIGITS, pinProblem } from "../../accounts/pin.js";
 import { parseAmount } from "../amounts.js";
 import type { UssdDeps } from "../deps.js";
 import type { Catalog } from "../i18n/index.js";
@@ -35,9 +36,24 @@ export interface ScreenSpec {
   view(s: FlowState, t: Catalog, r: RenderContext): View;
   /** Absent on END screens. Receives the input trimmed; "0", "00" and "98" are handled before it. */
   input?(s: FlowState, input: string, cx: StepContext): FlowState | Promise<FlowState>;
+  /**
+   * The notices this screen can show above itself, besides "Invalid choice" (any input screen) and
+   * "Welcome back" (any screen a resumed session lands on). The screen tests render each of them
+   * with the longest values, so a screen is only ever sized for what can really appear on it.
+   */
+  notices?: readonly NoticeKey[];
   /** Where a session cut off on this screen continues; absent = not worth resuming here. */
   resumeAt?: ScreenId;
 }
+
+export type NoticeKey = Notice["key"];
+
+/** Notice groups, by the kind of input a screen reads. */
+export const AMOUNT_NOTICES = ["amountFormat", "amountNegative", "amountZero", "amountDecimals", "amountTooLarge"] as const satisfies readonly NoticeKey[];
+export const LIMIT_NOTICES = ["overSingle", "overDaily"] as const satisfies readonly NoticeKey[];
+export const PHONE_NOTICES = ["invalidPhone", "ownNumber", "cannotSendTo"] as const satisfies readonly NoticeKey[];
+export const PIN_NOTICES = ["pinFormat", "pinWrong"] as const satisfies readonly NoticeKey[];
+export const NEW_PIN_NOTICES = ["pinFormat", "pinWeak", "pinMismatch", "pinAgain"] as const satisfies readonly NoticeKey[];
 
 // ─── Moving between screens ───────────────────────────────────────────────────────────────────────
 
@@ -99,7 +115,14 @@ export function readAmount(s: FlowState, input: string): { value: bigint } | { n
 }
 
 /** A PIN has 4 to 6 digits (the registry's policy); anything else is refused before it costs an attempt. */
-export const PIN_FORMAT = /^\d{4,6}$/;
+export const PIN_FORMAT = new RegExp(`^\\d{${PIN_MIN_DIGITS},${PIN_MAX_DIGITS}}$`);
+
+/** Why a new PIN is not acceptable, as a notice (the registry's own policy, asked before the PIN is repeated). */
+export function newPinNotice(pin: string, phone: E164): Notice | undefined {
+  const problem = pinProblem(pin, phone);
+  if (!problem) return undefined;
+  return problem === "trivial" ? { key: "pinWeak" } : { key: "pinFormat" };
+}
 
 export function requireAccount(s: FlowState): AccountId {
   if (!s.accountId) throw new Error("this screen needs an account");

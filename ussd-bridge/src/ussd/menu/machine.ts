@@ -15,7 +15,7 @@ import { accountScreens } from "./account.js";
 import { cashScreens } from "./cash.js";
 import { convertScreens } from "./convert.js";
 import { homeScreens } from "./home.js";
-import { back, home, stay, type RenderContext, type ScreenSpec, type StepContext } from "./kit.js";
+import { back, home, stay, type NoticeKey, type RenderContext, type ScreenSpec, type StepContext } from "./kit.js";
 import { receiveScreens } from "./receive.js";
 import { registerScreens } from "./register.js";
 import { sendScreens } from "./send.js";
@@ -31,6 +31,15 @@ export const SCREENS: Record<ScreenId, ScreenSpec> = {
 };
 
 export const SCREEN_IDS = Object.keys(SCREENS) as ScreenId[];
+
+const RESUME_TARGETS = new Set(SCREEN_IDS.map((id) => SCREENS[id].resumeAt).filter((id) => id !== undefined));
+
+/** Every notice that can appear above `screen` (see ScreenSpec.notices). */
+export function noticesFor(screen: ScreenId): NoticeKey[] {
+  const spec = SCREENS[screen];
+  if (!spec.input) return [];
+  return [...new Set<NoticeKey>(["invalidChoice", ...(spec.notices ?? []), ...(RESUME_TARGETS.has(screen) ? (["welcomeBack"] as const) : [])])];
+}
 
 export function noticeText(t: Catalog, notice: Notice, lang: Lang): string {
   switch (notice.key) {
@@ -71,7 +80,13 @@ export async function step(s: FlowState, raw: string, cx: StepContext): Promise<
   }
   // An input longer than any answer a screen takes (a phone number with spaces is about 20) is noise.
   if (input.length > 40) return stay(cleared, { key: "invalidChoice" });
-  return spec.input(cleared, input, cx);
+  const next = await spec.input(cleared, input, cx);
+  if (next.notice && !noticesFor(next.screen).includes(next.notice.key)) {
+    // A screen is sized for the notices it declares; say so loudly (tests fail on it) and drop this one.
+    console.error(`ussd: BUG: screen ${next.screen} does not declare the notice ${next.notice.key}`);
+    return { ...next, notice: undefined };
+  }
+  return next;
 }
 
 /**

@@ -3,7 +3,7 @@
  * your PIN, or decline it), and asking someone for money (they get an SMS and find the request
  * under their own Receive).
  */
-import { countryOf } from "../../../sdk/phone.js";
+import { countryOf } from "../../../../sdk/phone.js";
 import { ASSET_SYMBOLS } from "../../ports.js";
 import { opIdFor, opIdHex } from "../../money/op-id.js";
 import { formatAmount, formatMoney } from "../amounts.js";
@@ -12,7 +12,7 @@ import { maskForScreen } from "../phone-text.js";
 import { closeRequest, createRequest, linkedOpOf, linkRequestOp, listOpenRequests, requestIdFor } from "../requests.js";
 import { textRequest } from "../sms.js";
 import type { FlowState } from "../state.js";
-import { assetChoice, checkPin, choice, go, readAmount, requireAccount, show, stay, type ScreenSpec, type StepContext } from "./kit.js";
+import { AMOUNT_NOTICES, PHONE_NOTICES, PIN_NOTICES, assetChoice, checkPin, choice, go, readAmount, requireAccount, show, stay, type ScreenSpec, type StepContext } from "./kit.js";
 import { findCounterparty, transfer } from "./send.js";
 
 const amountOf = (s: FlowState) => BigInt(s.data.amount ?? "0");
@@ -25,6 +25,7 @@ export const receiveScreens = {
       options: [t.receive.myNumber, t.receive.requests({ count: String(s.data.requestCount ?? 0) }), t.receive.ask],
       nav: true,
     }),
+    notices: ["noRequests"],
     input: async (s, input, cx) => {
       switch (choice(input, 3)) {
         case 0:
@@ -79,6 +80,7 @@ export const receiveScreens = {
 
   "receive.payPin": {
     view: (s, t) => ({ kind: "CON", head: t.receive.payPin({ amount: formatMoney(amountOf(s), s.data.asset ?? "", s.lang), to: maskForScreen(s.data.to ?? "") }), nav: true }),
+    notices: PIN_NOTICES,
     input: async (s, input, cx) => {
       const pin = await checkPin(s, input, cx);
       if (!pin.ok) return pin.next;
@@ -98,6 +100,7 @@ export const receiveScreens = {
 
   "receive.askFrom": {
     view: (_s, t) => ({ kind: "CON", head: t.receive.askFrom, nav: true }),
+    notices: [...PHONE_NOTICES, "notRegistered"],
     input: async (s, input, cx) => {
       const found = await findCounterparty(s, input, cx);
       if ("notice" in found) return stay(s, found.notice);
@@ -109,6 +112,7 @@ export const receiveScreens = {
 
   "receive.askAmount": {
     view: (s, t) => ({ kind: "CON", head: t.receive.askAmount({ from: maskForScreen(s.data.to ?? "") }), nav: true }),
+    notices: AMOUNT_NOTICES,
     input: (s, input) => {
       const read = readAmount(s, input);
       return "notice" in read ? stay(s, read.notice) : go(s, "receive.askAsset", { amount: read.value.toString() });

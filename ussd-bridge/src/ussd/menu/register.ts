@@ -5,7 +5,7 @@
 import { LANGS } from "../../ports.js";
 import { CATALOGS } from "../i18n/index.js";
 import type { FlowState } from "../state.js";
-import { backTo, choice, go, home, PIN_FORMAT, show, stay, type ScreenSpec, type StepContext } from "./kit.js";
+import { backTo, choice, go, home, NEW_PIN_NOTICES, newPinNotice, show, stay, type ScreenSpec, type StepContext } from "./kit.js";
 
 const NEW_PIN = "register.pin";
 
@@ -23,8 +23,10 @@ export const registerScreens = {
 
   "register.pin": {
     view: (_s, t) => ({ kind: "CON", head: t.register.pin, nav: true }),
+    notices: NEW_PIN_NOTICES,
     input: (s, input, cx) => {
-      if (!PIN_FORMAT.test(input)) return stay(s, { key: "pinFormat" });
+      const problem = newPinNotice(input, cx.phone);
+      if (problem) return stay(s, problem);
       cx.secrets.set(NEW_PIN, input);
       return go(s, "register.pinAgain");
     },

@@ -6,7 +6,7 @@
  * the session's "send" step, so a gateway retry of the PIN hop, or a crash and restart between the
  * outbox write and the receipt, never moves the money twice.
  */
-import { countryOf, normalisePhone } from "../../../sdk/phone.js";
+import { countryOf, normalisePhone } from "../../../../sdk/phone.js";
 import { ASSET_SYMBOLS, type AccountId, type AssetSymbol, type E164, type OpOutcome } from "../../ports.js";
 import { formatAmount, formatMoney } from "../amounts.js";
 import { defaultLangFor } from "../i18n/index.js";
@@ -15,6 +15,10 @@ import { maskForScreen } from "../phone-text.js";
 import { textInvite, textTransferDone } from "../sms.js";
 import type { FlowState, Notice } from "../state.js";
 import {
+  AMOUNT_NOTICES,
+  LIMIT_NOTICES,
+  PHONE_NOTICES,
+  PIN_NOTICES,
   assetChoice,
   back,
   checkPin,
@@ -38,6 +42,7 @@ const moneyOf = (s: FlowState) => formatMoney(amountOf(s), s.data.asset ?? "", s
 export const sendScreens = {
   "send.to": {
     view: (_s, t) => ({ kind: "CON", head: t.send.to, nav: true }),
+    notices: PHONE_NOTICES,
     input: async (s, input, cx) => {
       const found = await findCounterparty(s, input, cx);
       if ("notice" in found) return stay(s, found.notice);
@@ -61,6 +66,7 @@ export const sendScreens = {
 
   "send.amount": {
     view: (s, t) => ({ kind: "CON", head: t.send.amount({ to: masked(s) }), nav: true }),
+    notices: [...AMOUNT_NOTICES, ...LIMIT_NOTICES],
     input: (s, input) => {
       const read = readAmount(s, input);
       return "notice" in read ? stay(s, read.notice) : go(s, "send.asset", { amount: read.value.toString() });
@@ -87,6 +93,7 @@ export const sendScreens = {
 
   "send.pin": {
     view: (s, t) => ({ kind: "CON", head: t.send.pin({ amount: moneyOf(s), to: masked(s) }), nav: true }),
+    notices: PIN_NOTICES,
     input: async (s, input, cx) => {
       const pin = await checkPin(s, input, cx);
       if (!pin.ok) return pin.next;
