@@ -155,7 +155,9 @@ export type Notice =
     }
   | { key: "notRegistered"; to: E164 }
   | { key: "overSingle" | "overDaily"; amount: string; asset: AssetSymbol }
-  | { key: "pinWrong"; attemptsLeft: number };
+  | { key: "pinWrong"; attemptsLeft: number }
+  /** Why the pools will not quote (no liquidity for the amount, trading paused). */
+  | { key: "quoteRefused"; reason: Refusal };
 
 export interface FlowState {
   screen: ScreenId;

@@ -52,6 +52,7 @@ function allNotices(asset: AssetSymbol): Notice[] {
     { key: "overDaily", amount: LARGEST_AMOUNT.toString(), asset },
     { key: "pinWrong", attemptsLeft: 1 },
     { key: "pinWrong", attemptsLeft: 2 },
+    ...REFUSALS.map((reason) => ({ key: "quoteRefused", reason }) as Notice),
   ];
 }
 

@@ -5,6 +5,7 @@
  * refuses it and nothing is converted.
  */
 import { opIdFor } from "../../money/op-id.js";
+import { MoneyRefusalError } from "../../money/refusal.js";
 import { ASSET_SYMBOLS, type AssetSymbol } from "../../ports.js";
 import { formatMoney } from "../amounts.js";
 import { DEFAULT_SLIPPAGE_BPS } from "../deps.js";
@@ -39,12 +40,11 @@ export const convertScreens = {
 
   "convert.amount": {
     view: (s, t) => ({ kind: "CON", head: t.convert.amount({ from: s.data.asset ?? "", to: s.data.assetTo ?? "" }), nav: true }),
-    notices: [...AMOUNT_NOTICES, "quoteUnavailable"],
+    notices: [...AMOUNT_NOTICES, "quoteUnavailable", "quoteRefused"],
     input: async (s, input, cx) => {
       const read = readAmount(s, input);
       if ("notice" in read) return stay(s, read.notice);
-      const quoted = await quote(s, read.value, cx);
-      return quoted ?? stay(s, { key: "quoteUnavailable" });
+      return quote(s, read.value, cx);
     },
     resumeAt: "convert.amount",
   },
@@ -82,18 +82,20 @@ export const convertScreens = {
   "convert.refused": { view: (s, t) => ({ kind: "END", head: t.convert.refused({ reason: t.reasons[s.data.reason ?? "unknown"] }) }) },
 } satisfies Record<string, ScreenSpec>;
 
-async function quote(s: FlowState, amount: bigint, cx: StepContext): Promise<FlowState | undefined> {
+/** The confirmation with a fresh quote, or the amount screen again saying why there is none. */
+async function quote(s: FlowState, amount: bigint, cx: StepContext): Promise<FlowState> {
   const { asset: from, assetTo: to } = s.data;
-  if (!from || !to) return undefined;
+  if (!from || !to) return stay(s, { key: "quoteUnavailable" });
   try {
     const q = await cx.deps.money.quote(from, to, amount);
-    if (q.amountOut <= 0n) return undefined;
+    if (q.amountOut <= 0n) return stay(s, { key: "quoteUnavailable" });
     const slippage = BigInt(cx.deps.config.slippageBps ?? DEFAULT_SLIPPAGE_BPS);
     const minOut = (q.amountOut * (BPS - slippage)) / BPS;
     return go(s, "convert.confirm", { amount: amount.toString(), amountOut: q.amountOut.toString(), fee: q.fee.toString(), minOut: minOut.toString() });
   } catch (error) {
+    if (error instanceof MoneyRefusalError && error.reason !== "unknown") return stay(s, { key: "quoteRefused", reason: error.reason });
     console.error(`ussd: quote ${from}->${to} failed: ${(error as Error).name}`);
-    return undefined;
+    return stay(s, { key: "quoteUnavailable" });
   }
 }
 

@@ -51,6 +51,8 @@ export function noticeText(t: Catalog, notice: Notice, lang: Lang): string {
       return t.notices.overDaily({ left: formatMoney(notice.amount, notice.asset, lang) });
     case "pinWrong":
       return t.notices.pinWrong({ attemptsLeft: notice.attemptsLeft });
+    case "quoteRefused":
+      return t.reasons[notice.reason];
     default:
       return t.notices[notice.key];
   }
