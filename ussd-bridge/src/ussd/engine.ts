@@ -7,6 +7,8 @@
  *   already processed are stepped through.
  * - The exact `text` of the last hop again is a gateway retry: the stored reply is sent again and
  *   nothing is done twice.
+ * - What is stored of the inputs has every PIN (and anything typed after an END) replaced by a
+ *   mark that matches any input, so the database never holds a PIN and retries still match.
  * - A known session id with another phone number, or a new session for a phone that a live session
  *   holds, gets an END screen and changes nothing.
  * - A session cut off mid-flow can be continued from the next dial (sessions.ts has the windows);
@@ -21,7 +23,7 @@ import type { E164, User } from "../ports.js";
 import type { UssdDeps } from "./deps.js";
 import { defaultLangFor } from "./i18n/index.js";
 import type { StepContext } from "./menu/kit.js";
-import { isEnd, isResumable, render, resumeState, step } from "./menu/machine.js";
+import { isEnd, isResumable, render, resumeState, SCREENS, step } from "./menu/machine.js";
 import { LIVE_WINDOW_MS, RESUME_WINDOW_MS, SessionStore, StaleSessionError, type SessionRecord } from "./sessions.js";
 import type { FlowState, ScreenId } from "./state.js";
 
@@ -37,6 +39,16 @@ export type EndStatus = "Success" | "Incomplete" | "Failed";
 
 /** Replays after a stale write before giving up on the hop. */
 const MAX_REPLAYS = 2;
+
+/** Stands for an input that is not stored (a PIN); it matches any input in the same place. */
+export const WITHHELD = "\u2022";
+
+const splitText = (text: string): string[] => (text === "" ? [] : text.split("*"));
+
+/** Whether `inputs` begin with what was stored of the inputs (withheld ones match anything). */
+function startsWithStored(inputs: readonly string[], stored: readonly string[]): boolean {
+  return stored.length <= inputs.length && stored.every((kept, i) => kept === WITHHELD || kept === inputs[i]);
+}
 
 export class UssdEngine {
   readonly store: SessionStore;
@@ -72,19 +84,20 @@ export class UssdEngine {
   }
 
   private async hopOnce(req: HopRequest): Promise<string> {
-    const inputs = req.text === "" ? [] : req.text.split("*");
+    const inputs = splitText(req.text);
     let record = await this.store.get(req.sessionId);
     let pending: string[];
+    let kept: string[] = [];
 
     if (record) {
       if (record.phone !== req.phone) return this.screenOnly("session.mismatch", defaultLangFor(countryOf(req.phone)), req.phone);
-      if (req.text === record.lastInput && record.lastResponse !== "") return record.lastResponse;
+      kept = splitText(record.lastInput);
+      const repeat = inputs.length === kept.length && startsWithStored(inputs, kept);
+      if (repeat && record.lastResponse !== "") return record.lastResponse;
       if (record.status === "ended") return this.screenOnly("session.ended", record.state.lang, req.phone);
-      const previous = record.lastInput === "" ? [] : record.lastInput.split("*");
-      const continues = inputs.length > record.hops && previous.every((input, i) => inputs[i] === input);
       // Out of step (a late retry of an older hop, or a gateway that rewrote history): answer without acting.
-      if (!continues) return this.screenOnly("session.ended", record.state.lang, req.phone);
-      pending = inputs.slice(record.hops);
+      if (inputs.length <= kept.length || !startsWithStored(inputs, kept)) return this.screenOnly("session.ended", record.state.lang, req.phone);
+      pending = inputs.slice(kept.length);
     } else {
       const opened = await this.open(req);
       if (typeof opened === "string") return opened;
@@ -96,8 +109,9 @@ export class UssdEngine {
     let state = record.state;
     try {
       for (const input of pending) {
-        if (isEnd(state, { phone: record.phone })) break;
-        state = await step(state, input, cx);
+        const ended = isEnd(state, { phone: record.phone });
+        kept.push(ended || SCREENS[state.screen].secret ? WITHHELD : input);
+        if (!ended) state = await step(state, input, cx);
       }
     } catch (error) {
       if (error instanceof StaleSessionError) throw error;
@@ -107,7 +121,8 @@ export class UssdEngine {
 
     const { reply } = render(state, { phone: record.phone });
     const end = reply.startsWith("END ");
-    await this.store.save(record, { state, hops: inputs.length, lastInput: req.text, lastResponse: reply, status: end ? "ended" : "live" });
+    while (kept.length < inputs.length) kept.push(WITHHELD); // inputs not reached because a step failed
+    await this.store.save(record, { state, hops: inputs.length, lastInput: kept.join("*"), lastResponse: reply, status: end ? "ended" : "live" });
     if (end) record.secrets.clear();
     return reply;
   }

@@ -35,6 +35,7 @@ export interface SessionRecord {
   state: FlowState;
   /** Inputs processed so far (the length of `lastInput` split on "*"). */
   hops: number;
+  /** The inputs so far, `*`-joined, with every PIN withheld (engine.ts). */
   lastInput: string;
   lastResponse: string;
   status: SessionStatus;

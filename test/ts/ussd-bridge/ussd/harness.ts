@@ -22,7 +22,7 @@ import { openDatabase, type Database } from "../../../../ussd-bridge/src/db/open
 import { opIdFor } from "../../../../ussd-bridge/src/money/op-id.js";
 import { createTxSender } from "../../../../ussd-bridge/src/money/sender.js";
 import { createMoneyService, type BridgeMoneyService } from "../../../../ussd-bridge/src/money/service.js";
-import type { AssetSymbol, CashOutcome, CashService, Compliance, E164, MonitoredOperation, RailId, SmsSender } from "../../../../ussd-bridge/src/ports.js";
+import type { AssetSymbol, CashOutcome, CashService, Compliance, E164, MoneyService, MonitoredOperation, RailId, SmsSender } from "../../../../ussd-bridge/src/ports.js";
 import type { UssdConfig } from "../../../../ussd-bridge/src/ussd/deps.js";
 import { ussdRoutes } from "../../../../ussd-bridge/src/ussd/routes.js";
 import { chainFixture, listScreening, TEST_PEPPER, TEST_SCRYPT, type ChainFixture } from "../money/fixture.js";
@@ -95,6 +95,11 @@ export interface BridgeOptions {
   cash?: CashService;
 }
 
+export interface RestartOptions {
+  /** The money service the restarted bridge uses (e.g. one whose calls hang, as a dying bridge's would). */
+  money?: MoneyService;
+}
+
 export interface Bridge {
   url: string;
   chain: ChainFixture;
@@ -109,6 +114,11 @@ export interface Bridge {
   now(): number;
   post(path: string, body: string | URLSearchParams, contentType?: string): Promise<{ status: number; text: string }>;
   phone(number: E164, network?: string): Phone;
+  /**
+   * Another bridge process over the same database and parts: a new HTTP server and a new USSD
+   * engine (nothing in memory carried over), as after a restart or behind a second instance.
+   */
+  restart(options?: RestartOptions): Promise<Bridge>;
   accountOf(number: E164): Hex;
   /** Credits an account through the vault (an attested mint, as a cash in ends). */
   fund(number: E164, asset: AssetSymbol, amount: bigint): Promise<void>;
@@ -126,13 +136,21 @@ export function chain(): Promise<ChainFixture> {
 
 let funding = 0;
 
+/** One send queue per operator key per process, as the bridge runs it: bridges on one chain share it. */
+const senders = new WeakMap<ChainFixture, ReturnType<typeof createTxSender>>();
+function senderFor(fixture: ChainFixture) {
+  let sender = senders.get(fixture);
+  if (!sender) senders.set(fixture, (sender = createTxSender(fixture)));
+  return sender;
+}
+
 export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> {
   const fixture = await chain();
   const database = await openDatabase({ sqlitePath: options.sqlitePath ?? ":memory:" });
   let offset = 0;
   const now = () => Date.now() + offset;
   const compliance = testCompliance();
-  const sender = createTxSender(fixture);
+  const sender = senderFor(fixture);
   const registry = createRegistry({
     db: database.db,
     tables: database.tables,
@@ -156,6 +174,25 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const sms = recordingSms();
   const cash = options.cash ?? recordingCash();
   const config: UssdConfig = { defaultCountry: "KE", budgetMs: options.budgetMs ?? 10_000, serviceCodes: [SERVICE_CODE, "*384*1234#"], slippageBps: options.slippageBps };
+  const parts = { fixture, database, registry, money, sms, cash, compliance, config, now, advance: (ms: number) => void (offset += ms) };
+  return serveBridge(parts, money, () => Promise.all([money.close(), database.close()]).then(() => undefined));
+}
+
+interface Parts {
+  fixture: ChainFixture;
+  database: Database;
+  registry: BridgeRegistry;
+  money: BridgeMoneyService;
+  sms: ReturnType<typeof recordingSms>;
+  cash: CashService & { calls?: CashCall[] };
+  compliance: ReturnType<typeof testCompliance>;
+  config: UssdConfig;
+  now: () => number;
+  advance: (ms: number) => void;
+}
+
+async function serveBridge(parts: Parts, money: MoneyService, closeParts: () => Promise<void>): Promise<Bridge> {
+  const { fixture, database, registry, sms, cash, compliance, config, now } = parts;
   const app = new Hono();
   app.route("/", ussdRoutes({ db: database.db, tables: database.tables, registry, money, cash, compliance, sms, config, now }));
   const server: ServerType = await new Promise((resolve) => {
@@ -173,29 +210,30 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     chain: fixture,
     database,
     registry,
-    money,
+    money: parts.money,
     sms,
     cash,
     compliance,
-    advance: (ms) => void (offset += ms),
+    advance: parts.advance,
     now,
     post,
     phone: (number, network = "63902") => new Phone(bridge, number, network),
+    restart: (options = {}) => serveBridge(parts, options.money ?? parts.money, async () => {}),
     accountOf: (number) => accountIdFor(TEST_PEPPER, number),
     async fund(number, asset, amount) {
       const accountId = accountIdFor(TEST_PEPPER, number);
       const label = `ussd-fund-${++funding}-${randomUUID()}`;
       const { change, signatures } = await fixture.signMint(accountId, asset, amount, label);
-      const outcome = await money.credit({ opId: opIdFor("rail", "test-fund", label), accountId, change, signatures });
+      const outcome = await parts.money.credit({ opId: opIdFor("rail", "test-fund", label), accountId, change, signatures });
       assert.equal(outcome.status, "done", `funding failed: ${JSON.stringify(outcome, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
     },
     async balanceOf(number, asset) {
       return fixture.stack.contracts.vault.read.balanceOf([accountIdFor(TEST_PEPPER, number), fixture.deployment[asset]]);
     },
     async close() {
+      (server as import("node:http").Server).closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await money.close();
-      await database.close();
+      await closeParts();
     },
   };
   return bridge;

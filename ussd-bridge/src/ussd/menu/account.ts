@@ -16,6 +16,7 @@ const NEW_PIN = "account.newPin";
 
 export const accountScreens = {
   "balance.pin": {
+    secret: true,
     view: (_s, t) => ({ kind: "CON", head: t.balance.pin, nav: true }),
     notices: PIN_NOTICES,
     input: async (s, input, cx) => {
@@ -44,6 +45,7 @@ export const accountScreens = {
   },
 
   "account.oldPin": {
+    secret: true,
     view: (_s, t) => ({ kind: "CON", head: t.account.oldPin, nav: true }),
     notices: [...PIN_NOTICES, "pinAgain"],
     input: async (s, input, cx) => {
@@ -56,6 +58,7 @@ export const accountScreens = {
   },
 
   "account.newPin": {
+    secret: true,
     view: (_s, t) => ({ kind: "CON", head: t.account.newPin, nav: true }),
     notices: [...NEW_PIN_NOTICES, "pinSame"],
     input: (s, input, cx) => {
@@ -71,6 +74,7 @@ export const accountScreens = {
   },
 
   "account.newPinAgain": {
+    secret: true,
     view: (_s, t) => ({ kind: "CON", head: t.account.newPinAgain, nav: true }),
     input: (s, input, cx) => changePin(s, input, cx),
     resumeAt: "account.oldPin",

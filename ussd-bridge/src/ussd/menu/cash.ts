@@ -142,6 +142,7 @@ export const cashScreens = {
   },
 
   "cashOut.pin": {
+    secret: true,
     view: (s, t) => ({ kind: "CON", head: t.cashOut.pin({ amount: assetMoney(s) }), nav: true }),
     notices: PIN_NOTICES,
     input: async (s, input, cx) => {

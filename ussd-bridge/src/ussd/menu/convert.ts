@@ -67,6 +67,7 @@ export const convertScreens = {
   },
 
   "convert.pin": {
+    secret: true,
     view: (s, t) => ({ kind: "CON", head: t.convert.pin({ amountIn: amountIn(s), to: s.data.assetTo ?? "" }), nav: true }),
     notices: PIN_NOTICES,
     input: async (s, input, cx) => {

@@ -44,6 +44,8 @@ export interface ScreenSpec {
   notices?: readonly NoticeKey[];
   /** Where a session cut off on this screen continues; absent = not worth resuming here. */
   resumeAt?: ScreenId;
+  /** What is typed here is a PIN: it is never stored, not even in the session's record of inputs. */
+  secret?: true;
 }
 
 export type NoticeKey = Notice["key"];

@@ -79,6 +79,7 @@ export const receiveScreens = {
   },
 
   "receive.payPin": {
+    secret: true,
     view: (s, t) => ({ kind: "CON", head: t.receive.payPin({ amount: formatMoney(amountOf(s), s.data.asset ?? "", s.lang), to: maskForScreen(s.data.to ?? "") }), nav: true }),
     notices: PIN_NOTICES,
     input: async (s, input, cx) => {

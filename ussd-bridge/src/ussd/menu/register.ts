@@ -22,6 +22,7 @@ export const registerScreens = {
   },
 
   "register.pin": {
+    secret: true,
     view: (_s, t) => ({ kind: "CON", head: t.register.pin, nav: true }),
     notices: NEW_PIN_NOTICES,
     input: (s, input, cx) => {
@@ -34,6 +35,7 @@ export const registerScreens = {
   },
 
   "register.pinAgain": {
+    secret: true,
     view: (_s, t) => ({ kind: "CON", head: t.register.pinAgain, nav: true }),
     input: (s, input, cx) => {
       const first = cx.secrets.get(NEW_PIN);

@@ -92,6 +92,7 @@ export const sendScreens = {
   },
 
   "send.pin": {
+    secret: true,
     view: (s, t) => ({ kind: "CON", head: t.send.pin({ amount: moneyOf(s), to: masked(s) }), nav: true }),
     notices: PIN_NOTICES,
     input: async (s, input, cx) => {
