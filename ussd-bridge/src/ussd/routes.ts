@@ -3,7 +3,7 @@
  * text/plain) and `POST /ussd/events` (the gateway's end-of-session notice). Mount it on the
  * bridge's app; wire the gateway's callback URLs to these two paths.
  */
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 
 import type { UssdDeps } from "./deps.js";
@@ -25,7 +25,15 @@ const reject = (c: Context, r: Rejection) => c.text(r.message, r.status);
 export function ussdRoutes(deps: UssdDeps): Hono & { engine: UssdEngine } {
   const engine = new UssdEngine(deps);
   const app = new Hono();
-  const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => reject(c, TOO_LARGE) });
+  const streamed = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => reject(c, TOO_LARGE) });
+  // Gateways send a Content-Length; checking it directly spares every hop the stream wrapping that
+  // hono's bodyLimit sets up (it materialises the request body as a web stream). Chunked bodies,
+  // which have no length up front, still go through bodyLimit.
+  const limit: MiddlewareHandler = async (c, next) => {
+    const length = c.req.header("content-length");
+    if (length === undefined || c.req.header("transfer-encoding") !== undefined) return streamed(c, next);
+    return Number(length) > MAX_BODY_BYTES ? reject(c, TOO_LARGE) : next();
+  };
 
   deps.money.onSettled((op) => {
     if (op.origin !== "ussd") return;

@@ -15,7 +15,9 @@
  *   went quiet past the live window without an END) can be continued within 5 minutes of its last
  *   hop by the next dial.
  */
+import BetterSqlite3 from "better-sqlite3";
 import { and, desc, eq, gte, ne } from "drizzle-orm";
+import { getTableConfig } from "drizzle-orm/sqlite-core";
 
 import type { E164 } from "../ports.js";
 import type { UssdDeps } from "./deps.js";
@@ -59,18 +61,20 @@ export class StaleSessionError extends Error {
 
 export class SessionStore {
   private readonly cache = new Map<string, SessionRecord>();
+  private readonly rows: SessionRows;
   private lastSweep = 0;
 
   constructor(
-    private readonly deps: Pick<UssdDeps, "db" | "tables">,
+    deps: Pick<UssdDeps, "db" | "tables">,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.rows = sessionRows(deps);
+  }
 
   async get(sessionId: string): Promise<SessionRecord | undefined> {
     const cached = this.cache.get(sessionId);
     if (cached) return cached;
-    const { db, tables } = this.deps;
-    const [row] = await db.select().from(tables.sessions).where(eq(tables.sessions.sessionId, sessionId));
+    const row = await this.rows.get(sessionId);
     if (!row) return undefined;
     const record = fromRow(row);
     if (record) this.remember(record);
@@ -79,13 +83,7 @@ export class SessionStore {
 
   /** The phone's other sessions not ended and seen within the resume window, newest first. */
   async recentFor(phone: E164, exceptSessionId: string): Promise<SessionRecord[]> {
-    const { db, tables } = this.deps;
-    const rows = await db
-      .select()
-      .from(tables.sessions)
-      .where(and(eq(tables.sessions.phone, phone), ne(tables.sessions.status, "ended"), gte(tables.sessions.updatedAt, this.now() - RESUME_WINDOW_MS)))
-      .orderBy(desc(tables.sessions.updatedAt))
-      .limit(5);
+    const rows = await this.rows.recent(phone, this.now() - RESUME_WINDOW_MS);
     return rows
       .filter((row) => row.sessionId !== exceptSessionId)
       .map((row) => this.cache.get(row.sessionId) ?? fromRow(row))
@@ -100,36 +98,22 @@ export class SessionStore {
 
   /** Writes the record's new state; throws StaleSessionError when the row moved on elsewhere. */
   async save(record: SessionRecord, update: SessionUpdate): Promise<void> {
-    const { db, tables } = this.deps;
     const updatedAt = Math.max(this.now(), record.updatedAt + 1);
     const values = { state: JSON.stringify(update.state), hops: update.hops, lastInput: update.lastInput, lastResponse: update.lastResponse, status: update.status, updatedAt };
-    if (!record.stored) {
-      const inserted = await db
-        .insert(tables.sessions)
-        .values({ sessionId: record.sessionId, phone: record.phone, createdAt: record.createdAt, ...values })
-        .onConflictDoNothing()
-        .returning({ sessionId: tables.sessions.sessionId });
-      if (inserted.length === 0) throw this.stale(record.sessionId);
-    } else {
-      const updated = await db
-        .update(tables.sessions)
-        .set(values)
-        .where(and(eq(tables.sessions.sessionId, record.sessionId), eq(tables.sessions.updatedAt, record.updatedAt)))
-        .returning({ sessionId: tables.sessions.sessionId });
-      if (updated.length === 0) throw this.stale(record.sessionId);
-    }
+    const written = record.stored
+      ? await this.rows.update(record.sessionId, record.updatedAt, values)
+      : await this.rows.insert({ sessionId: record.sessionId, phone: record.phone, createdAt: record.createdAt, ...values });
+    if (!written) throw this.stale(record.sessionId);
     Object.assign(record, update, { updatedAt, stored: true });
     this.remember(record);
   }
 
   /** Marks a session ended or dropped (the gateway's end-of-session notice, or a takeover). */
   async setStatus(sessionId: string, status: SessionStatus): Promise<void> {
-    const { db, tables } = this.deps;
-    const updatedAt = this.now();
     const cached = this.cache.get(sessionId);
     // The row's time is kept as the last hop's for a drop, so the resume window counts from the hop.
-    const set = status === "dropped" ? { status } : { status, updatedAt: Math.max(updatedAt, (cached?.updatedAt ?? 0) + 1) };
-    await db.update(tables.sessions).set(set).where(eq(tables.sessions.sessionId, sessionId));
+    const updatedAt = status === "dropped" ? undefined : Math.max(this.now(), (cached?.updatedAt ?? 0) + 1);
+    await this.rows.setStatus(sessionId, status, updatedAt);
     this.cache.delete(sessionId); // re-read on next use, so versions stay exact
   }
 
@@ -170,6 +154,88 @@ type Row = {
   createdAt: number;
   updatedAt: number;
 };
+
+type RowValues = Pick<Row, "state" | "hops" | "lastInput" | "lastResponse" | "status" | "updatedAt">;
+
+/** The five things the store does to the `sessions` table; `true` = the row was written. */
+interface SessionRows {
+  get(sessionId: string): Promise<Row | undefined>;
+  recent(phone: string, since: number): Promise<Row[]>;
+  insert(row: Row): Promise<boolean>;
+  update(sessionId: string, version: number, values: RowValues): Promise<boolean>;
+  setStatus(sessionId: string, status: SessionStatus, updatedAt: number | undefined): Promise<void>;
+}
+
+/**
+ * Every hop writes a session row, so on SQLite the store uses prepared statements straight on the
+ * driver (built from the drizzle table, so names live in schema.ts only): building a drizzle query
+ * costs several times what SQLite needs to run it. PostgreSQL goes through drizzle.
+ */
+function sessionRows(deps: Pick<UssdDeps, "db" | "tables">): SessionRows {
+  const client = (deps.db as { $client?: unknown }).$client;
+  return client instanceof BetterSqlite3 ? sqliteRows(client, deps.tables) : drizzleRows(deps);
+}
+
+function sqliteRows(client: BetterSqlite3.Database, tables: UssdDeps["tables"]): SessionRows {
+  const config = getTableConfig(tables.sessions);
+  const c = tables.sessions;
+  const q = (name: string) => `"${name}"`;
+  const table = q(config.name);
+  const keys = ["sessionId", "phone", "state", "hops", "lastInput", "lastResponse", "status", "createdAt", "updatedAt"] as const;
+  const select = `SELECT ${keys.map((k) => `${q(c[k].name)} AS ${q(k)}`).join(", ")} FROM ${table}`;
+  const get = client.prepare<[string], Row>(`${select} WHERE ${q(c.sessionId.name)} = ?`);
+  const recent = client.prepare<[string, number], Row>(
+    `${select} WHERE ${q(c.phone.name)} = ? AND ${q(c.status.name)} <> 'ended' AND ${q(c.updatedAt.name)} >= ? ORDER BY ${q(c.updatedAt.name)} DESC LIMIT 5`,
+  );
+  const insert = client.prepare(`INSERT INTO ${table} (${keys.map((k) => q(c[k].name)).join(", ")}) VALUES (${keys.map((k) => `@${k}`).join(", ")}) ON CONFLICT DO NOTHING`);
+  const changed = ["state", "hops", "lastInput", "lastResponse", "status", "updatedAt"] as const;
+  const update = client.prepare(
+    `UPDATE ${table} SET ${changed.map((k) => `${q(c[k].name)} = @${k}`).join(", ")} WHERE ${q(c.sessionId.name)} = @sessionId AND ${q(c.updatedAt.name)} = @version`,
+  );
+  const setStatus = client.prepare(`UPDATE ${table} SET ${q(c.status.name)} = @status, ${q(c.updatedAt.name)} = COALESCE(@updatedAt, ${q(c.updatedAt.name)}) WHERE ${q(c.sessionId.name)} = @sessionId`);
+  return {
+    get: async (sessionId) => get.get(sessionId),
+    recent: async (phone, since) => recent.all(phone, since),
+    insert: async (row) => insert.run(row).changes === 1,
+    update: async (sessionId, version, values) => update.run({ ...values, sessionId, version }).changes === 1,
+    setStatus: async (sessionId, status, updatedAt) => void setStatus.run({ sessionId, status, updatedAt: updatedAt ?? null }),
+  };
+}
+
+function drizzleRows({ db, tables }: Pick<UssdDeps, "db" | "tables">): SessionRows {
+  const t = tables.sessions;
+  return {
+    async get(sessionId) {
+      const [row] = await db.select().from(t).where(eq(t.sessionId, sessionId));
+      return row;
+    },
+    recent: (phone, since) =>
+      db
+        .select()
+        .from(t)
+        .where(and(eq(t.phone, phone), ne(t.status, "ended"), gte(t.updatedAt, since)))
+        .orderBy(desc(t.updatedAt))
+        .limit(5),
+    async insert(row) {
+      const inserted = await db.insert(t).values(row).onConflictDoNothing().returning({ sessionId: t.sessionId });
+      return inserted.length > 0;
+    },
+    async update(sessionId, version, values) {
+      const updated = await db
+        .update(t)
+        .set(values)
+        .where(and(eq(t.sessionId, sessionId), eq(t.updatedAt, version)))
+        .returning({ sessionId: t.sessionId });
+      return updated.length > 0;
+    },
+    async setStatus(sessionId, status, updatedAt) {
+      await db
+        .update(t)
+        .set(updatedAt === undefined ? { status } : { status, updatedAt })
+        .where(eq(t.sessionId, sessionId));
+    },
+  };
+}
 
 function fromRow(row: Row): SessionRecord | undefined {
   let state: FlowState;
