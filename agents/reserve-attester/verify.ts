@@ -1,0 +1,152 @@
+/**
+ * What the attester checks before it signs. It believes the rail (asked directly, `adapter.status`),
+ * the chain and its own records, and nothing the bridge says: the bridge's request only names the rail
+ * request and proposes a statement, which must then be exactly the statement the facts imply.
+ *
+ * - collect (cash in) → Mint: the rail says the collection succeeded; the amount it reports, at the
+ *   custodian's rate, is the statement's amount; the payer's number hashes to the statement's account;
+ *   the ref is the hash of the rail's receipt.
+ * - payout (cash out) → Burn: signed on request. A burn removes tokens, so however it is used it cannot
+ *   raise supply above reserves (invariant 1); the worst a rogue request can do is destroy an account's
+ *   balance, which the vault's operator could already move. It is bound to one payout reference (its ref
+ *   is that reference's hash) so each payout has one burn, and a refund can only ever reverse that burn.
+ * - refund → Mint: a burn this attester signed for the payout was executed on the ledger, the rail says
+ *   the payout failed, and the refund gives back exactly what was burned, to the same account.
+ */
+import type { Hex } from "viem";
+
+import { SupplyChangeKind, type SupplyChange } from "../../sdk/attestation.js";
+import type { Deployment } from "../../sdk/deployments.js";
+import { accountIdFor } from "../../sdk/phone.js";
+import type { AttestationRequest, RailAdapter, RailId, RailStatus } from "../../ussd-bridge/src/ports.js";
+import { assetForFiat, assetToBurnForFiat, rateFor, type RateTable } from "../../ussd-bridge/src/cash/rates.js";
+import { collectReceipt, collectRef, payoutRef, refundRef } from "../../ussd-bridge/src/cash/refs.js";
+import type { AttestationRecord, AttestationStore } from "./store.js";
+import type { RefusalCode } from "./wire.js";
+
+export interface VerifyContext {
+  rails: ReadonlyMap<RailId, RailAdapter>;
+  rates: RateTable;
+  pepper: Uint8Array;
+  deployment: Pick<Deployment, "vault" | "cNGN" | "USDC" | "XAUt">;
+  store: AttestationStore;
+  /** Whether the ledger has consumed a statement (by its digest). */
+  isStatementUsed(digest: Hex): Promise<boolean>;
+  /** Unix seconds, for deadlines. */
+  nowSeconds(): number;
+  /** The longest a statement may stay valid (seconds). */
+  maxValiditySeconds: number;
+}
+
+export class Refusal extends Error {
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "Refusal";
+  }
+}
+
+/** What is recorded beside the signatures when the request passes. */
+export type Verified = Pick<AttestationRecord, "ref" | "rail" | "direction" | "providerRef" | "refundRef" | "fiatAmount">;
+
+export async function verifyRequest(req: AttestationRequest, ctx: VerifyContext): Promise<Verified> {
+  const adapter = ctx.rails.get(req.rail);
+  if (!adapter) throw new Refusal("unsupported-rail", `This attester has no adapter for rail "${req.rail}".`);
+  checkCommon(req.change, ctx);
+  switch (req.direction) {
+    case "collect":
+      return verifyCollect(req, adapter, ctx);
+    case "payout":
+      return verifyBurn(req, adapter, ctx);
+    case "refund":
+      return verifyRefund(req, adapter, ctx);
+  }
+}
+
+function checkCommon(change: SupplyChange, ctx: VerifyContext) {
+  if (change.holder.toLowerCase() !== ctx.deployment.vault.toLowerCase()) {
+    throw new Refusal("statement-mismatch", "Cash statements must name the custodial vault as holder.");
+  }
+  if (/^0x0{64}$/.test(change.account)) throw new Refusal("statement-mismatch", "Cash statements must name a vault account.");
+  if (change.amount <= 0n) throw new Refusal("amount-mismatch", "The amount must be above zero.");
+  const now = BigInt(ctx.nowSeconds());
+  if (change.deadline <= now || change.deadline > now + BigInt(ctx.maxValiditySeconds)) {
+    throw new Refusal("statement-mismatch", `The deadline must be in the future and at most ${ctx.maxValiditySeconds} s away.`);
+  }
+}
+
+async function verifyCollect(req: AttestationRequest, adapter: RailAdapter, ctx: VerifyContext): Promise<Verified> {
+  const { change } = req;
+  if (change.kind !== SupplyChangeKind.Mint) throw new Refusal("statement-mismatch", "A cash in is attested as a mint.");
+  const rate = rateFor(ctx.rates, adapter.currency);
+  expectAsset(change, ctx.deployment[rate.asset], rate.asset);
+  const status = await askRail(adapter, "collect", req.providerRef);
+  if (status.state === "pending") throw new Refusal("rail-pending", "The rail has not confirmed this collection yet.");
+  if (status.state === "failed") throw new Refusal("rail-failed", `The rail reports this collection failed (${status.resultCode ?? "no code"}).`);
+  if (status.amount === undefined || status.phone === undefined) {
+    throw new Refusal("unverifiable", "The rail's status does not state the amount and the payer, so the statement cannot be checked.");
+  }
+  const expected = assetForFiat(rate, status.amount);
+  if (change.amount !== expected) {
+    throw new Refusal("amount-mismatch", `The rail collected ${status.amount} ${adapter.currency}, which is ${expected} ${rate.asset} base units, not ${change.amount}.`);
+  }
+  if (accountIdFor(ctx.pepper, status.phone).toLowerCase() !== change.account.toLowerCase()) {
+    throw new Refusal("account-mismatch", "The payer on the rail is not the account the statement credits.");
+  }
+  const ref = collectRef(req.rail, collectReceipt(status));
+  if (change.ref.toLowerCase() !== ref) throw new Refusal("ref-mismatch", "The ref must be the hash of the rail's receipt for this collection.");
+  return { ref, rail: req.rail, direction: "collect", providerRef: req.providerRef, fiatAmount: status.amount };
+}
+
+async function verifyBurn(req: AttestationRequest, adapter: RailAdapter, ctx: VerifyContext): Promise<Verified> {
+  const { change } = req;
+  if (change.kind !== SupplyChangeKind.Burn) throw new Refusal("statement-mismatch", "A cash out is attested as a burn.");
+  const rate = rateFor(ctx.rates, adapter.currency);
+  expectAsset(change, ctx.deployment[rate.asset], rate.asset);
+  // Before the payout exists, providerRef is our payout reference: the burn is bound to it.
+  const ref = payoutRef(req.rail, req.providerRef);
+  if (change.ref.toLowerCase() !== ref) throw new Refusal("ref-mismatch", "The ref must be the hash of the payout reference.");
+  return { ref, rail: req.rail, direction: "payout", providerRef: req.providerRef, refundRef: refundRef(req.rail, req.providerRef) };
+}
+
+async function verifyRefund(req: AttestationRequest, adapter: RailAdapter, ctx: VerifyContext): Promise<Verified> {
+  const { change } = req;
+  if (change.kind !== SupplyChangeKind.Mint) throw new Refusal("statement-mismatch", "A refund is attested as a mint.");
+  const burn = ctx.store.burnForRefund(change.ref);
+  if (!burn || burn.rail !== req.rail) throw new Refusal("no-burn", "This attester signed no burn for the payout this refund names.");
+  const burned = burn.change;
+  if (change.asset.toLowerCase() !== burned.asset.toLowerCase() || change.account.toLowerCase() !== burned.account.toLowerCase()) {
+    throw new Refusal("account-mismatch", "A refund goes back to the account and asset that were debited.");
+  }
+  if (change.amount !== burned.amount) throw new Refusal("amount-mismatch", `A refund gives back exactly what was burned (${burned.amount}).`);
+  if (!(await ctx.isStatementUsed(burn.digest))) {
+    throw new Refusal("no-burn", "The burn for this payout was never executed on the ledger, so there is nothing to refund.");
+  }
+  const status = await askRail(adapter, "payout", req.providerRef);
+  if (status.state === "pending") throw new Refusal("rail-pending", "The rail has not settled this payout yet.");
+  if (status.state === "succeeded") throw new Refusal("payout-not-failed", "The rail reports this payout as paid: there is nothing to refund.");
+  if (status.amount !== undefined) {
+    const rate = rateFor(ctx.rates, adapter.currency);
+    if (assetToBurnForFiat(rate, status.amount) !== burned.amount) {
+      throw new Refusal("amount-mismatch", `The failed payout was for ${status.amount} ${adapter.currency}, which is not what was burned.`);
+    }
+  }
+  return { ref: change.ref.toLowerCase() as Hex, rail: req.rail, direction: "refund", providerRef: req.providerRef, fiatAmount: status.amount };
+}
+
+function expectAsset(change: SupplyChange, expected: Hex, symbol: string) {
+  if (change.asset.toLowerCase() !== expected.toLowerCase()) {
+    throw new Refusal("statement-mismatch", `This rail's money is booked as ${symbol} (${expected}) at the custodian's rate.`);
+  }
+}
+
+async function askRail(adapter: RailAdapter, direction: "collect" | "payout", providerRef: string): Promise<RailStatus> {
+  try {
+    return await adapter.status(direction, providerRef);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Refusal("rail-unreachable", `The rail did not answer the status query (${reason}); try again later.`);
+  }
+}
