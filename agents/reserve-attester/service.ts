@@ -37,6 +37,8 @@ export interface ReserveAttesterOptions {
   storePath: string;
   sources?: readonly CustodianSource[];
   maxValiditySeconds?: number;
+  /** How far back a rail's statement is searched for a request (default 7 days). */
+  statementLookbackMs?: number;
   log?: Log;
 }
 
@@ -73,6 +75,7 @@ export async function createReserveAttester(options: ReserveAttesterOptions): Pr
     chainTime: () => ledger.chainTime(),
     nowSeconds: () => Math.floor(Date.now() / 1000),
     maxValiditySeconds: options.maxValiditySeconds ?? DEFAULT_MAX_VALIDITY_SECONDS,
+    statementLookbackMs: options.statementLookbackMs ?? 7 * 86_400_000,
     log,
   });
   const reporter = createReserveReporter({ sources: options.sources ?? [], rates: options.rates, signer, ledger, deployment, log });

@@ -1,26 +1,33 @@
 /**
- * What the attester checks before it signs. It believes the rail (asked directly, `adapter.status`),
- * the chain and its own records, and nothing the bridge says: the bridge's request only names the rail
- * request and proposes a statement, which must then be exactly the statement the facts imply.
+ * What the attester checks before it signs. It believes the rail (asked directly: `adapter.status`, and
+ * the rail's statement where the status API says too little), the chain and its own records, and
+ * nothing the bridge says: the bridge's request only names the rail request and proposes a statement,
+ * which must then be exactly the statement the facts imply.
  *
  * - collect (cash in) → Mint: the rail says the collection succeeded; the amount it reports, at the
  *   custodian's rate, is the statement's amount; the payer's number hashes to the statement's account;
- *   the ref is the hash of the rail's receipt.
+ *   the ref is the hash of the rail's id for the request. Each rail request is attested once.
  * - payout (cash out) → Burn: signed on request. A burn removes tokens, so however it is used it cannot
  *   raise supply above reserves (invariant 1); the worst a rogue request can do is destroy an account's
  *   balance, which the vault's operator could already move. It is bound to one payout reference (its ref
  *   is that reference's hash) so each payout has one burn, and a refund can only ever reverse that burn.
  * - refund → Mint: a burn this attester signed for the payout was executed on the ledger, the rail says
- *   the payout failed, and the refund gives back exactly what was burned, to the same account.
+ *   the payout failed (status and statement agree, and the statement's line carries that payout's
+ *   reference when the rail echoes it), and the refund gives back exactly what was burned, to the same
+ *   account. Each failed rail payout refunds at most one burn.
+ *
+ * Some status APIs say little (M-Pesa's STK query gives neither amount, receipt nor payer): the
+ * statement line of the same request completes the evidence. Where status and statement disagree on
+ * the outcome, nothing is signed until they agree.
  */
 import type { Hex } from "viem";
 
 import { SupplyChangeKind, type SupplyChange } from "../../sdk/attestation.js";
 import type { Deployment } from "../../sdk/deployments.js";
-import { accountIdFor } from "../../sdk/phone.js";
-import type { AttestationRequest, RailAdapter, RailId, RailStatus } from "../../ussd-bridge/src/ports.js";
+import { accountIdFor, type E164 } from "../../sdk/phone.js";
+import type { AttestationRequest, RailAdapter, RailId, RailState, RailStatementLine } from "../../ussd-bridge/src/ports.js";
 import { assetForFiat, assetToBurnForFiat, rateFor, type RateTable } from "../../ussd-bridge/src/cash/rates.js";
-import { collectReceipt, collectRef, payoutRef, refundRef } from "../../ussd-bridge/src/cash/refs.js";
+import { collectRef, payoutRef, refundRef } from "../../ussd-bridge/src/cash/refs.js";
 import type { AttestationRecord, AttestationStore } from "./store.js";
 import type { RefusalCode } from "./wire.js";
 
@@ -36,6 +43,8 @@ export interface VerifyContext {
   nowSeconds(): number;
   /** The longest a statement may stay valid (seconds). */
   maxValiditySeconds: number;
+  /** How far back the rail's statement is searched for a request (ms). */
+  statementLookbackMs: number;
 }
 
 export class Refusal extends Error {
@@ -82,22 +91,22 @@ async function verifyCollect(req: AttestationRequest, adapter: RailAdapter, ctx:
   if (change.kind !== SupplyChangeKind.Mint) throw new Refusal("statement-mismatch", "A cash in is attested as a mint.");
   const rate = rateFor(ctx.rates, adapter.currency);
   expectAsset(change, ctx.deployment[rate.asset], rate.asset);
-  const status = await askRail(adapter, "collect", req.providerRef);
-  if (status.state === "pending") throw new Refusal("rail-pending", "The rail has not confirmed this collection yet.");
-  if (status.state === "failed") throw new Refusal("rail-failed", `The rail reports this collection failed (${status.resultCode ?? "no code"}).`);
-  if (status.amount === undefined || status.phone === undefined) {
-    throw new Refusal("unverifiable", "The rail's status does not state the amount and the payer, so the statement cannot be checked.");
+  const facts = await railFacts(adapter, "collect", req.providerRef, ctx, (f) => f.amount === undefined || f.phone === undefined);
+  if (facts.state === "pending") throw new Refusal("rail-pending", "The rail has not confirmed this collection yet.");
+  if (facts.state === "failed") throw new Refusal("rail-failed", `The rail reports this collection failed (${facts.resultCode ?? "no code"}).`);
+  if (facts.amount === undefined || facts.phone === undefined) {
+    throw new Refusal("unverifiable", "Neither the rail's status nor its statement states the amount and the payer, so the statement cannot be checked.");
   }
-  const expected = assetForFiat(rate, status.amount);
+  const expected = assetForFiat(rate, facts.amount);
   if (change.amount !== expected) {
-    throw new Refusal("amount-mismatch", `The rail collected ${status.amount} ${adapter.currency}, which is ${expected} ${rate.asset} base units, not ${change.amount}.`);
+    throw new Refusal("amount-mismatch", `The rail collected ${facts.amount} ${adapter.currency}, which is ${expected} ${rate.asset} base units, not ${change.amount}.`);
   }
-  if (accountIdFor(ctx.pepper, status.phone).toLowerCase() !== change.account.toLowerCase()) {
+  if (accountIdFor(ctx.pepper, facts.phone).toLowerCase() !== change.account.toLowerCase()) {
     throw new Refusal("account-mismatch", "The payer on the rail is not the account the statement credits.");
   }
-  const ref = collectRef(req.rail, collectReceipt(status));
-  if (change.ref.toLowerCase() !== ref) throw new Refusal("ref-mismatch", "The ref must be the hash of the rail's receipt for this collection.");
-  return { ref, rail: req.rail, direction: "collect", providerRef: req.providerRef, fiatAmount: status.amount };
+  const ref = collectRef(req.rail, req.providerRef);
+  if (change.ref.toLowerCase() !== ref) throw new Refusal("ref-mismatch", "The ref must be the hash of the rail's id for this collection.");
+  return { ref, rail: req.rail, direction: "collect", providerRef: req.providerRef, fiatAmount: facts.amount };
 }
 
 async function verifyBurn(req: AttestationRequest, adapter: RailAdapter, ctx: VerifyContext): Promise<Verified> {
@@ -124,16 +133,54 @@ async function verifyRefund(req: AttestationRequest, adapter: RailAdapter, ctx: 
   if (!(await ctx.isStatementUsed(burn.digest))) {
     throw new Refusal("no-burn", "The burn for this payout was never executed on the ledger, so there is nothing to refund.");
   }
-  const status = await askRail(adapter, "payout", req.providerRef);
-  if (status.state === "pending") throw new Refusal("rail-pending", "The rail has not settled this payout yet.");
-  if (status.state === "succeeded") throw new Refusal("payout-not-failed", "The rail reports this payout as paid: there is nothing to refund.");
-  if (status.amount !== undefined) {
+  const facts = await railFacts(adapter, "payout", req.providerRef, ctx, () => true);
+  if (facts.state === "pending") throw new Refusal("rail-pending", "The rail has not settled this payout yet.");
+  if (facts.state === "succeeded") throw new Refusal("payout-not-failed", "The rail reports this payout as paid: there is nothing to refund.");
+  if (!facts.line) throw new Refusal("rail-pending", "The failed payout is not on the rail's statement yet; try again later.");
+  // burn.providerRef is the payout reference the burn was bound to.
+  if (facts.line.reference !== undefined && facts.line.reference !== burn.providerRef) {
+    throw new Refusal("ref-mismatch", "The failed payout on the rail is not the payout this burn paid for.");
+  }
+  if (facts.amount !== undefined) {
     const rate = rateFor(ctx.rates, adapter.currency);
-    if (assetToBurnForFiat(rate, status.amount) !== burned.amount) {
-      throw new Refusal("amount-mismatch", `The failed payout was for ${status.amount} ${adapter.currency}, which is not what was burned.`);
+    if (assetToBurnForFiat(rate, facts.amount) !== burned.amount) {
+      throw new Refusal("amount-mismatch", `The failed payout was for ${facts.amount} ${adapter.currency}, which is not what was burned.`);
     }
   }
-  return { ref: change.ref.toLowerCase() as Hex, rail: req.rail, direction: "refund", providerRef: req.providerRef, fiatAmount: status.amount };
+  return { ref: change.ref.toLowerCase() as Hex, rail: req.rail, direction: "refund", providerRef: req.providerRef, fiatAmount: facts.amount };
+}
+
+interface RailFacts {
+  state: RailState;
+  resultCode?: string;
+  amount?: string;
+  receipt?: string;
+  phone?: E164;
+  line?: RailStatementLine;
+}
+
+/**
+ * The rail's account of one request: its status, completed from its statement line when `needLine`
+ * says the status lacks something. Status and statement must not contradict each other.
+ */
+async function railFacts(
+  adapter: RailAdapter,
+  direction: "collect" | "payout",
+  providerRef: string,
+  ctx: VerifyContext,
+  needLine: (facts: RailFacts) => boolean,
+): Promise<RailFacts> {
+  const status = await askRail(() => adapter.status(direction, providerRef), "status query");
+  const facts: RailFacts = { state: status.state, resultCode: status.resultCode, amount: status.amount, receipt: status.receipt, phone: status.phone };
+  if (facts.state === "pending" || !needLine(facts)) return facts;
+  const now = ctx.nowSeconds() * 1000;
+  const lines = await askRail(() => adapter.statement(now - ctx.statementLookbackMs, now + 60_000), "statement");
+  const line = lines.find((l) => l.providerRef === providerRef && l.direction === direction);
+  if (!line) return facts;
+  if (line.state !== facts.state) {
+    throw new Refusal("rail-pending", `The rail's status says ${facts.state} but its statement says ${line.state}; waiting until they agree.`);
+  }
+  return { ...facts, amount: facts.amount ?? line.amount, receipt: facts.receipt ?? line.receipt, phone: facts.phone ?? line.phone, line };
 }
 
 function expectAsset(change: SupplyChange, expected: Hex, symbol: string) {
@@ -142,11 +189,11 @@ function expectAsset(change: SupplyChange, expected: Hex, symbol: string) {
   }
 }
 
-async function askRail(adapter: RailAdapter, direction: "collect" | "payout", providerRef: string): Promise<RailStatus> {
+async function askRail<T>(ask: () => Promise<T>, what: string): Promise<T> {
   try {
-    return await adapter.status(direction, providerRef);
+    return await ask();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Refusal("rail-unreachable", `The rail did not answer the status query (${reason}); try again later.`);
+    throw new Refusal("rail-unreachable", `The rail did not answer the ${what} (${reason}); try again later.`);
   }
 }

@@ -71,7 +71,7 @@ export function compareRail(input: RailComparison): Difference[] {
   const explained = new Set<string>();
   for (const row of input.rows) {
     const r = row.rail as RailId;
-    if (row.direction === "collect") explained.add(collectRef(r, row.receipt ?? row.providerRef ?? row.id));
+    if (row.direction === "collect") explained.add(collectRef(r, row.providerRef ?? row.id));
     else explained.add(payoutRef(r, row.id)).add(refundRef(r, row.id));
   }
 
@@ -93,7 +93,7 @@ export function compareRail(input: RailComparison): Difference[] {
     if (row) seenRows.add(row.id);
     const base = { reference: row?.id, providerRef: line.providerRef };
     if (line.direction === "collect") {
-      const ref = collectRef(rail, line.receipt ?? line.providerRef);
+      const ref = collectRef(rail, line.providerRef);
       explained.add(ref);
       const credited = credits.get(ref) ?? [];
       if (line.state === "succeeded") {

@@ -250,7 +250,7 @@ export function createCashService(options: CashServiceOptions): CashServiceRunti
           vault: deployment.vault,
           account: row.accountId as AccountId,
           amount: BigInt(row.assetAmount),
-          ref: collectRef(rail, row.receipt ?? row.providerRef!),
+          ref: collectRef(rail, row.providerRef!),
           opId,
           deadline: deadline(),
         }),
