@@ -372,3 +372,9 @@ export function receipts(prefix: string, length: number, start = 1): () => strin
   let n = start;
   return () => prefix + (n++).toString(36).toUpperCase().padStart(length - prefix.length, "0");
 }
+
+/** A deterministic numeric id generator (MoMo's financialTransactionId is digits). */
+export function numericIds(length: number, start = 1): () => string {
+  let n = start;
+  return () => String(10 ** (length - 1) + n++);
+}
