@@ -4,13 +4,20 @@
  *   POST /reports/run   one reserve-report round now → the outcome per asset
  *   GET  /reports       the last round's outcomes
  *   GET  /health        signer addresses and threshold (no secrets)
- * Everything but /health needs `Authorization: Bearer <JUAPESA_ATTESTER_TOKEN>`.
+ *   POST /rails/:rail/:direction/callback
+ *                       answers to the attester's own rail queries that a rail delivers asynchronously
+ *                       (M-Pesa's Transaction Status API posts its result to a URL): they go to the
+ *                       attester's adapters, which match them to the query they sent. Nothing else a
+ *                       callback says is acted on.
+ * Everything but /health and the rail callbacks needs `Authorization: Bearer <JUAPESA_ATTESTER_TOKEN>`.
  */
 import { Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
+import type { RailAdapter, RailId } from "../../ussd-bridge/src/ports.js";
+import { railCallbackRoutes } from "../../ussd-bridge/src/rails/callbacks.js";
 import type { Attest } from "./attest.js";
 import type { ReportOutcome, ReserveReporter } from "./reporter.js";
 import type { StatementSigner } from "./signer.js";
@@ -38,6 +45,8 @@ export function attesterApp(deps: {
   reporter?: ReserveReporter;
   signer: StatementSigner;
   token: string;
+  /** The attester's own adapters, whose asynchronous query answers arrive as callbacks. */
+  rails?: ReadonlyMap<RailId, RailAdapter>;
   log?: (event: string, fields: Record<string, unknown>) => void;
 }): Hono {
   if (deps.token.length < 16) throw new Error("The attester token must be at least 16 characters (JUAPESA_ATTESTER_TOKEN).");
@@ -77,6 +86,16 @@ export function attesterApp(deps: {
     return c.json({ outcomes: (await deps.reporter.runOnce()).map(outcomeJson) });
   });
   app.get("/reports", (c) => c.json({ outcomes: (deps.reporter?.lastOutcomes() ?? []).map(outcomeJson) }));
+
+  const rails = deps.rails;
+  if (rails) {
+    app.route(
+      "/",
+      railCallbackRoutes(async (rail, direction, body, headers) => {
+        rails.get(rail)?.parseCallback(direction, body, headers);
+      }),
+    );
+  }
 
   return app;
 }

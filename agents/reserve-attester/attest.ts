@@ -27,7 +27,7 @@ export function createAttest(deps: AttestDeps): Attest {
   const log = deps.log ?? (() => {});
   return async (req) => {
     const held = deps.store.byRef(req.change.ref);
-    if (held && held.direction === req.direction && sameChange(held.change, req.change)) {
+    if (held && sameRequest(held, req)) {
       log("attest.repeat", { rail: req.rail, direction: req.direction, ref: held.ref });
       return { change: held.change, signatures: held.signatures };
     }
@@ -58,4 +58,9 @@ export function createAttest(deps: AttestDeps): Attest {
 async function expiredUnused(record: AttestationRecord, deps: AttestDeps): Promise<boolean> {
   if (record.change.deadline >= (await deps.chainTime())) return false;
   return !(await deps.isStatementUsed(record.digest));
+}
+
+/** The same request as the one recorded: same rail request, same purpose, same statement. */
+export function sameRequest(held: AttestationRecord, req: AttestationRequest): boolean {
+  return held.rail === req.rail && held.direction === req.direction && held.providerRef === req.providerRef && sameChange(held.change, req.change);
 }

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 
 import { ASSET_SYMBOLS, type AssetSymbol } from "../../ussd-bridge/src/ports.js";
+import type { CustodianRail } from "../../ussd-bridge/src/rails/custodian.js";
 
 export interface CustodianStatement {
   /** Which account the statement is for, e.g. "mpesa float" or "bank". No personal data. */
@@ -63,4 +64,12 @@ export function floatSource(
       return [{ source: name, denomination: { currency: float.currency }, amount: float.balance, asOf: float.asOf, statementId: float.statementId }];
     },
   };
+}
+
+/** A rail's float as the custodian's statement (the sandboxes serve it; a live rail's portal reports it). */
+export function railFloatSource(rail: CustodianRail): CustodianSource {
+  return floatSource(`${rail.id} float`, async () => {
+    const float = await rail.float();
+    return { currency: float.currency, balance: float.available, asOf: float.asOf, statementId: `${float.account} @ ${float.asOf}` };
+  });
 }

@@ -79,7 +79,7 @@ export async function createReserveAttester(options: ReserveAttesterOptions): Pr
     log,
   });
   const reporter = createReserveReporter({ sources: options.sources ?? [], rates: options.rates, signer, ledger, deployment, log });
-  const app = attesterApp({ attest, reporter, signer, token: options.token, log });
+  const app = attesterApp({ attest, reporter, signer, token: options.token, rails: options.rails, log });
   return {
     app,
     attest,

@@ -130,7 +130,12 @@ export function openAttestationStore(file: string): AttestationStore {
   const record = db.transaction((row: AttestationRecord): RecordOutcome => {
     const existing = byRef(row.ref) ?? byProviderRef(row.rail, row.direction, row.providerRef);
     if (existing) {
-      const identical = existing.ref === row.ref.toLowerCase() && existing.direction === row.direction && sameChange(existing.change, row.change);
+      const identical =
+        existing.ref === row.ref.toLowerCase() &&
+        existing.rail === row.rail &&
+        existing.direction === row.direction &&
+        existing.providerRef === row.providerRef &&
+        sameChange(existing.change, row.change);
       return identical ? { status: "repeat", record: existing } : { status: "conflict", existing };
     }
     insert.run(toParams(row));

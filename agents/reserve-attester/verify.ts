@@ -12,9 +12,10 @@
  *   balance, which the vault's operator could already move. It is bound to one payout reference (its ref
  *   is that reference's hash) so each payout has one burn, and a refund can only ever reverse that burn.
  * - refund → Mint: a burn this attester signed for the payout was executed on the ledger, the rail says
- *   the payout failed (status and statement agree, and the statement's line carries that payout's
- *   reference when the rail echoes it), and the refund gives back exactly what was burned, to the same
- *   account. Each failed rail payout refunds at most one burn.
+ *   the payout failed (status and statement agree; the statement's line carries that payout's reference
+ *   where the rail echoes it, and the payee is the debited account's number where the rail names it),
+ *   and the refund gives back exactly what was burned, to the same account. Each failed rail payout
+ *   refunds at most one burn.
  *
  * Some status APIs say little (M-Pesa's STK query gives neither amount, receipt nor payer): the
  * statement line of the same request completes the evidence. Where status and statement disagree on
@@ -137,9 +138,14 @@ async function verifyRefund(req: AttestationRequest, adapter: RailAdapter, ctx: 
   if (facts.state === "pending") throw new Refusal("rail-pending", "The rail has not settled this payout yet.");
   if (facts.state === "succeeded") throw new Refusal("payout-not-failed", "The rail reports this payout as paid: there is nothing to refund.");
   if (!facts.line) throw new Refusal("rail-pending", "The failed payout is not on the rail's statement yet; try again later.");
-  // burn.providerRef is the payout reference the burn was bound to.
+  // burn.providerRef is the payout reference the burn was bound to. Where the rail echoes it, it must
+  // match; where the rail names the payee, it must be the debited account's number. Either keeps one
+  // payout's failure from refunding another payout's burn.
   if (facts.line.reference !== undefined && facts.line.reference !== burn.providerRef) {
     throw new Refusal("ref-mismatch", "The failed payout on the rail is not the payout this burn paid for.");
+  }
+  if (facts.phone !== undefined && accountIdFor(ctx.pepper, facts.phone).toLowerCase() !== burned.account.toLowerCase()) {
+    throw new Refusal("account-mismatch", "The failed payout on the rail was to another number than the debited account's.");
   }
   if (facts.amount !== undefined) {
     const rate = rateFor(ctx.rates, adapter.currency);

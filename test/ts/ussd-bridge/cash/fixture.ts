@@ -1,0 +1,172 @@
+/**
+ * The real parts the cash tests run on: an in-process chain with the protocol deployed and seeded as
+ * `npm start` does, rail sandboxes on loopback, and the reserve attester served on loopback with its
+ * own SQLite file and its own rail adapters.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { network } from "hardhat";
+import { createPublicClient, createWalletClient, custom, keccak256, toHex, type Hex, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+import { deployStack, seedStack } from "../../../../scripts/lib/stack.js";
+import type { Deployment } from "../../../../sdk/deployments.js";
+import type { E164 } from "../../../../sdk/phone.js";
+import { startReserveAttester, type RunningAttester } from "../../../../agents/reserve-attester/service.js";
+import type { CustodianSource } from "../../../../agents/reserve-attester/custodian.js";
+import type { RailAdapter, RailId } from "../../../../ussd-bridge/src/ports.js";
+import { rateTable, DEFAULT_FIAT_PER_USD, type RateTable } from "../../../../ussd-bridge/src/cash/rates.js";
+import { mpesaRail } from "../../../../ussd-bridge/src/rails/mpesa.js";
+import { momoRail } from "../../../../ussd-bridge/src/rails/mtn-momo.js";
+import type { CustodianRail } from "../../../../ussd-bridge/src/rails/custodian.js";
+import { SANDBOX_CREDENTIALS } from "../../../../ussd-bridge/src/rails/sandbox-credentials.js";
+import { createMpesaSandbox } from "../../../../ussd-bridge/sandboxes/mpesa.js";
+import { createMomoSandbox } from "../../../../ussd-bridge/sandboxes/mtn-momo.js";
+import { listen, type Listening } from "../../../../ussd-bridge/sandboxes/listen.js";
+import type { RailSandbox } from "../../../../ussd-bridge/sandboxes/rail.js";
+import { testAttesters } from "../../helpers/attesters.js";
+
+/** Account 0 of Hardhat's development mnemonic: the deployment's admin and vault operator (a public test key). */
+export const HARDHAT_KEY_0: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+export const TEST_PEPPER = Buffer.from(keccak256(toHex("juapesa cash test pepper")).slice(2), "hex");
+export const ATTESTER_TOKEN = "cash-test-attester-token-0123456789";
+/** The rates every test uses: the defaults (UGX 3,700 and KES 129 per dollar; NGN one for one). */
+export const RATES: RateTable = rateTable(DEFAULT_FIAT_PER_USD);
+
+export type CashChain = Awaited<ReturnType<typeof cashChain>>;
+
+export async function cashChain() {
+  const conn = await network.create();
+  const attesters = testAttesters(3);
+  const stack = await deployStack(conn, { attesters, threshold: 2n, seedRates: true });
+  await seedStack(conn, stack, { attesters, threshold: 2n });
+  const hardhatPublic = await conn.viem.getPublicClient();
+  const transport = custom(conn.provider, { retryCount: 0 });
+  const publicClient = createPublicClient({ chain: hardhatPublic.chain, transport, pollingInterval: 50 }) as PublicClient;
+  const admin = createWalletClient({ account: privateKeyToAccount(HARDHAT_KEY_0), chain: hardhatPublic.chain, transport });
+  const deployment: Deployment = { ...stack.addresses };
+  return { conn, stack, attesters, publicClient, admin, deployment };
+}
+
+export interface SandboxedRail {
+  rail: RailId;
+  sandbox: RailSandbox;
+  server: Listening;
+  /** A fresh adapter for this sandbox; callbacks and (M-Pesa) status answers go to `callbackBaseUrl`. */
+  adapter(callbackBaseUrl: string): CustodianRail;
+  close(): Promise<void>;
+}
+
+export async function momoSandbox(options: { currency?: string; initialFloat?: string } = {}): Promise<SandboxedRail> {
+  const currency = options.currency ?? "UGX";
+  const sandbox = createMomoSandbox({ customerDelayMs: 0, initialFloat: options.initialFloat ?? "50000000", currency });
+  const server = await listen(sandbox.app);
+  const creds = SANDBOX_CREDENTIALS["mtn-momo"];
+  return {
+    rail: "mtn-momo",
+    sandbox,
+    server,
+    adapter: (callbackBaseUrl) =>
+      momoRail({ baseUrl: server.url, targetEnvironment: creds.targetEnvironment, currency, collection: creds.collection, disbursement: creds.disbursement, callbackBaseUrl }),
+    close: async () => {
+      sandbox.core.close();
+      await server.close();
+    },
+  };
+}
+
+export async function mpesaSandbox(options: { initialFloat?: string } = {}): Promise<SandboxedRail> {
+  const sandbox = createMpesaSandbox({ customerDelayMs: 0, initialFloat: options.initialFloat ?? "1000000" });
+  const server = await listen(sandbox.app);
+  const creds = SANDBOX_CREDENTIALS.mpesa;
+  return {
+    rail: "mpesa",
+    sandbox,
+    server,
+    adapter: (callbackBaseUrl) =>
+      mpesaRail({
+        baseUrl: server.url,
+        consumerKey: creds.consumerKey,
+        consumerSecret: creds.consumerSecret,
+        shortcode: creds.shortcode,
+        passkey: creds.passkey,
+        b2cShortcode: creds.b2cShortcode,
+        initiatorName: creds.initiatorName,
+        securityCredential: creds.securityCredential,
+        callbackBaseUrl,
+        statusWaitMs: 5_000,
+      }),
+    close: async () => {
+      sandbox.core.close();
+      await server.close();
+    },
+  };
+}
+
+export interface TestAttester extends RunningAttester {
+  rails: Map<RailId, RailAdapter>;
+  /** The custodian statements the reporter reads, live: a test may replace them. */
+  sources: CustodianSource[];
+  dir: string;
+  stopAndClean(): Promise<void>;
+}
+
+/** The attester on loopback with its own adapters for `sandboxes` and its own SQLite file. */
+export async function startTestAttester(
+  chain: CashChain,
+  sandboxes: readonly SandboxedRail[],
+  options: { sources?: (rails: Map<RailId, CustodianRail>) => CustodianSource[]; storePath?: string; dir?: string } = {},
+): Promise<TestAttester> {
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "juapesa-attester-"));
+  const rails = new Map<RailId, RailAdapter>();
+  const custodianRails = new Map<RailId, CustodianRail>();
+  const sources: CustodianSource[] = [];
+  const attester = await startReserveAttester({
+    accounts: chain.attesters,
+    token: ATTESTER_TOKEN,
+    deployment: chain.deployment,
+    publicClient: chain.publicClient,
+    walletClient: chain.admin,
+    rails,
+    rates: RATES,
+    pepper: TEST_PEPPER,
+    storePath: options.storePath ?? path.join(dir, "attester.db"),
+    sources,
+  });
+  // The adapters need the attester's address for the answers some rails post back (M-Pesa's status).
+  for (const s of sandboxes) {
+    const adapter = s.adapter(attester.url);
+    rails.set(s.rail, adapter);
+    custodianRails.set(s.rail, adapter);
+  }
+  sources.push(...(options.sources?.(custodianRails) ?? []));
+  return {
+    ...attester,
+    rails,
+    sources,
+    dir,
+    async stopAndClean() {
+      await attester.stop();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the rail settles a request (the sandboxes' customer answers at once; timeouts never do). */
+export async function settled(adapter: RailAdapter, direction: "collect" | "payout", providerRef: string, tries = 100) {
+  for (let i = 0; i < tries; i++) {
+    const status = await adapter.status(direction, providerRef);
+    if (status.state !== "pending") return status;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the rail never settled ${direction} ${providerRef}`);
+}
+
+export const ugandan = (suffix: string) => `+256772123${suffix}` as E164;
+export const kenyan = (suffix: string) => `+254708374${suffix}` as E164;
+
+let counter = 0;
+export function freshKey(tag: string): string {
+  return `${tag}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+}
