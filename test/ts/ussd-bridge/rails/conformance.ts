@@ -26,8 +26,16 @@ export interface RailUnderTest {
   payoutRequest(suffix: string): { phone: E164; amount: string };
   /** The rail's result codes for the scenarios. */
   codes: { insufficientFunds: string; cancelled: string; expired: string; floatTooSmall: string; noWallet: string };
-  /** Whether status() carries the receipt and amount for a collection (Daraja's STK query does not). */
-  collectStatusHasReceipt: boolean;
+  /** What the rail's answers carry; rails differ, and the suite checks all that each one gives. */
+  carries: {
+    /** The callback names the failure code (Airtel's and Orange's say only TF / FAILED). */
+    callbackCode: boolean;
+    callbackAmount: boolean;
+    /** status() gives the receipt of a collection (Daraja's STK query does not). */
+    collectStatusReceipt: boolean;
+    /** status() gives the amount (Airtel's and Orange's enquiries do not). */
+    statusAmount: boolean;
+  };
   /** Whether the rail itself refuses a repeated reference (so a fresh adapter cannot charge twice). */
   railEnforcesIdempotency: boolean;
   authHint: RegExp;
@@ -62,12 +70,12 @@ export function railConformance(t: RailUnderTest, extra?: (context: () => Contex
       const [callback] = await callbackFor("collect", request.providerRef);
       assert.equal(callback!.parsed!.state, "succeeded");
       assert.ok(callback!.parsed!.receipt, "the callback carries the rail's receipt");
-      assert.equal(callback!.parsed!.amount, amount);
+      if (t.carries.callbackAmount) assert.equal(callback!.parsed!.amount, amount);
       const status = await rail.status("collect", request.providerRef);
       assert.equal(status.state, "succeeded");
-      if (t.collectStatusHasReceipt) {
+      if (t.carries.collectStatusReceipt) {
         assert.equal(status.receipt, callback!.parsed!.receipt);
-        assert.equal(status.amount, amount);
+        if (t.carries.statusAmount) assert.equal(status.amount, amount);
       }
       assert.equal(Number((await rail.float()).available), before + Number(amount));
     });
@@ -82,7 +90,7 @@ export function railConformance(t: RailUnderTest, extra?: (context: () => Contex
         const request = await rail.collect({ reference: freshReference(`c-${suffix}`), phone, amount, description: "Cash in" });
         const [callback] = await callbackFor("collect", request.providerRef);
         assert.equal(callback!.parsed!.state, "failed");
-        assert.equal(callback!.parsed!.resultCode, code());
+        if (t.carries.callbackCode) assert.equal(callback!.parsed!.resultCode, code());
         assert.equal(callback!.parsed!.receipt, undefined);
         assert.ok(callback!.parsed!.resultDesc);
         const status = await rail.status("collect", request.providerRef);
@@ -154,7 +162,7 @@ export function railConformance(t: RailUnderTest, extra?: (context: () => Contex
       const status = await rail.status("payout", request.providerRef);
       assert.equal(status.state, "succeeded");
       assert.equal(status.receipt, callback!.parsed!.receipt);
-      assert.equal(status.amount, amount);
+      if (t.carries.statusAmount) assert.equal(status.amount, amount);
       assert.equal(Number((await rail.float()).available), before - Number(amount));
     });
 
@@ -163,14 +171,16 @@ export function railConformance(t: RailUnderTest, extra?: (context: () => Contex
       const tooMuch = await rail.payout({ reference: freshReference("p-float"), phone: t.payoutRequest("201").phone, amount: "90000000", remarks: "Cash out" });
       const [short] = await callbackFor("payout", tooMuch.providerRef);
       assert.equal(short!.parsed!.state, "failed");
-      assert.equal(short!.parsed!.resultCode, t.codes.floatTooSmall);
-      assert.equal((await rail.status("payout", tooMuch.providerRef)).state, "failed");
+      if (t.carries.callbackCode) assert.equal(short!.parsed!.resultCode, t.codes.floatTooSmall);
+      const shortStatus = await rail.status("payout", tooMuch.providerRef);
+      assert.equal(shortStatus.state, "failed");
+      assert.equal(shortStatus.resultCode, t.codes.floatTooSmall);
 
       const { phone, amount } = t.payoutRequest("007");
       const nobody = await rail.payout({ reference: freshReference("p-nobody"), phone, amount, remarks: "Cash out" });
       const [refused] = await callbackFor("payout", nobody.providerRef);
       assert.equal(refused!.parsed!.state, "failed");
-      assert.equal(refused!.parsed!.resultCode, t.codes.noWallet);
+      if (t.carries.callbackCode) assert.equal(refused!.parsed!.resultCode, t.codes.noWallet);
       const status = await rail.status("payout", nobody.providerRef);
       assert.equal(status.state, "failed");
       assert.equal(status.resultCode, t.codes.noWallet);

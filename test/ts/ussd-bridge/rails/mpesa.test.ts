@@ -40,7 +40,7 @@ railConformance(
     collectRequest: (suffix) => ({ phone: kenyan(suffix), amount: "250" }),
     payoutRequest: (suffix) => ({ phone: kenyan(suffix), amount: "1500" }),
     codes: { insufficientFunds: "1", cancelled: "1032", expired: "1037", floatTooSmall: "1", noWallet: "2040" },
-    collectStatusHasReceipt: false,
+    carries: { callbackCode: true, callbackAmount: true, collectStatusReceipt: false, statusAmount: true },
     railEnforcesIdempotency: false,
     authHint: /400\.008\.01.*MPESA_CONSUMER_KEY/,
   },

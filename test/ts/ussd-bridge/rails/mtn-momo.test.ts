@@ -30,7 +30,7 @@ railConformance(
     collectRequest: (suffix) => ({ phone: ugandan(suffix), amount: "5000" }),
     payoutRequest: (suffix) => ({ phone: ugandan(suffix), amount: "20000" }),
     codes: { insufficientFunds: "NOT_ENOUGH_FUNDS", cancelled: "APPROVAL_REJECTED", expired: "EXPIRED", floatTooSmall: "NOT_ENOUGH_FUNDS", noWallet: "PAYEE_NOT_FOUND" },
-    collectStatusHasReceipt: true,
+    carries: { callbackCode: true, callbackAmount: true, collectStatusReceipt: true, statusAmount: true },
     railEnforcesIdempotency: true,
     authHint: /login_failed.*MOMO_COLLECTION_API_KEY/,
   },
