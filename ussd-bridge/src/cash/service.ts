@@ -503,8 +503,12 @@ export function createCashService(options: CashServiceOptions): CashServiceRunti
   return {
     cashIn,
     cashOut,
-    async onCallback(rail, direction, body, headers) {
-      await onCallback(rail, direction, body, headers);
+    onCallback(rail, direction, body, headers) {
+      // Tracked, so idle() also waits for callbacks the routes handed over without waiting.
+      const task = onCallback(rail, direction, body, headers);
+      background.add(task);
+      void task.finally(() => background.delete(task)).catch(() => undefined);
+      return task;
     },
     rate: (rail) => rateOf(rail),
     pollPending,

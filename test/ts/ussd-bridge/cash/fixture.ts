@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Hono } from "hono";
 import { network } from "hardhat";
 import { createPublicClient, createWalletClient, custom, keccak256, toHex, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -13,7 +14,12 @@ import { privateKeyToAccount } from "viem/accounts";
 import { deployStack, seedStack } from "../../../../scripts/lib/stack.js";
 import type { Deployment } from "../../../../sdk/deployments.js";
 import type { E164 } from "../../../../sdk/phone.js";
+import { createAttesterClient } from "../../../../agents/reserve-attester/client.js";
 import { startReserveAttester, type RunningAttester } from "../../../../agents/reserve-attester/service.js";
+import { createCashService, type CashServiceRuntime } from "../../../../ussd-bridge/src/cash/service.js";
+import { railCallbackRoutes } from "../../../../ussd-bridge/src/cash/routes.js";
+import { openDatabase, type Database } from "../../../../ussd-bridge/src/db/open.js";
+import { createMoneyService, type BridgeMoneyService } from "../../../../ussd-bridge/src/money/service.js";
 import type { CustodianSource } from "../../../../agents/reserve-attester/custodian.js";
 import type { RailAdapter, RailId } from "../../../../ussd-bridge/src/ports.js";
 import { rateTable, DEFAULT_FIAT_PER_USD, type RateTable } from "../../../../ussd-bridge/src/cash/rates.js";
@@ -169,4 +175,89 @@ export const kenyan = (suffix: string) => `+254708374${suffix}` as E164;
 let counter = 0;
 export function freshKey(tag: string): string {
   return `${tag}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+}
+
+// ─── the bridge's side: database, money service, cash service and its callback server ────────────────
+
+export interface SentSms {
+  id: string;
+  to: E164;
+  message: string;
+}
+
+/** Records each notice once per id, as the SmsSender port promises. */
+export function recordingSms() {
+  const sent: SentSms[] = [];
+  return {
+    sent,
+    async notify(id: string, to: E164, message: string) {
+      if (!sent.some((s) => s.id === id)) sent.push({ id, to, message });
+    },
+    ofKind: (kind: string) => sent.filter((s) => s.id.endsWith(`:${kind}`)),
+  };
+}
+
+export interface TestBridge {
+  db: Database;
+  money: BridgeMoneyService;
+  cash: CashServiceRuntime;
+  rails: Map<RailId, RailAdapter>;
+  sms: ReturnType<typeof recordingSms>;
+  callbackUrl: string;
+  /** Stops this instance after its background work is done; the database stays. */
+  close(): Promise<void>;
+  /** Stops it the way a crash does: whatever is under way is cut off. */
+  crash(): Promise<void>;
+}
+
+export async function startBridge(
+  chain: CashChain,
+  attester: { url: string },
+  sandboxes: readonly SandboxedRail[],
+  options: { dbPath: string; budgetMs?: number; callbackBaseUrl?: string; log?: (event: string, fields: Record<string, unknown>) => void },
+): Promise<TestBridge> {
+  const db = await openDatabase({ sqlitePath: options.dbPath });
+  const money = createMoneyService({
+    db: db.db,
+    tables: db.tables,
+    chain: { public: chain.publicClient, wallet: chain.admin },
+    deployment: chain.deployment,
+    budgetMs: options.budgetMs ?? 10_000,
+    log: () => {},
+  });
+  const rails = new Map<RailId, RailAdapter>();
+  const sms = recordingSms();
+  const cash = createCashService({
+    db: db.db,
+    tables: db.tables,
+    rails,
+    attester: createAttesterClient({ url: attester.url, token: ATTESTER_TOKEN }),
+    money,
+    sms,
+    rates: RATES,
+    deployment: chain.deployment,
+    budgetMs: options.budgetMs ?? 10_000,
+    log: options.log,
+  });
+  const server = await listen(new Hono().route("/", railCallbackRoutes(cash)));
+  for (const s of sandboxes) rails.set(s.rail, s.adapter(options.callbackBaseUrl ?? server.url));
+  return {
+    db,
+    money,
+    cash,
+    rails,
+    sms,
+    callbackUrl: server.url,
+    async close() {
+      await cash.idle();
+      await server.close();
+      await money.close();
+      await db.close();
+    },
+    async crash() {
+      await server.close();
+      await db.close();
+      await money.close();
+    },
+  };
 }
