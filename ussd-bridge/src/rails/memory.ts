@@ -94,3 +94,10 @@ export async function sendOnce<T>(memory: RailMemory, key: string, provider: str
   await memory.set(key, JSON.stringify({ sentAt: Date.now(), result } satisfies Remembered<T>));
   return result;
 }
+
+/** The answer `sendOnce` stored for a key, if the request was sent and answered. */
+export async function rememberedAnswer<T>(memory: RailMemory, key: string): Promise<T | undefined> {
+  const text = await memory.get(key);
+  if (!text) return undefined;
+  return (JSON.parse(text) as Remembered<T>).result;
+}
