@@ -26,6 +26,7 @@ import {
   momoSandbox,
   mpesaSandbox,
   RATES,
+  smsSandbox,
   startBridge,
   startTestAttester,
   TEST_PEPPER,
@@ -47,6 +48,7 @@ describe("cash in and cash out", () => {
   let attester: TestAttester;
   let bridge: TestBridge;
   let dir: string;
+  let sms: Awaited<ReturnType<typeof smsSandbox>>;
   const events: Array<{ event: string; fields: Record<string, unknown> }> = [];
 
   before(async () => {
@@ -56,13 +58,15 @@ describe("cash in and cash out", () => {
     mpesa = await mpesaSandbox({ initialFloat: "0" });
     attester = await startTestAttester(chain, [momo, mpesa]);
     dir = mkdtempSync(path.join(tmpdir(), "juapesa-cash-"));
-    bridge = await startBridge(chain, attester, [momo, mpesa], { dbPath: path.join(dir, "bridge.db"), log: (event, fields) => events.push({ event, fields }) });
+    sms = await smsSandbox();
+    bridge = await startBridge(chain, attester, [momo, mpesa], { dbPath: path.join(dir, "bridge.db"), smsUrl: sms.url, log: (event, fields) => events.push({ event, fields }) });
   });
   after(async () => {
     await bridge?.close();
     await attester?.stopAndClean();
     await momo?.close();
     await mpesa?.close();
+    await sms?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -131,8 +135,10 @@ describe("cash in and cash out", () => {
 
     assert.equal(await balance(phone), assetForFiat(UGX, "5000"));
     assert.equal((await movementsWithRef(collectRef("mtn-momo", row.providerRef!))).length, 1);
-    assert.equal(bridge.sms.sent.filter((s) => s.id.includes(reference)).length, 1);
-    assert.match(bridge.sms.ofKind("credited").find((s) => s.id.includes(reference))!.message, /UGX 5000 received from MTN MoMo\. 1\.351351 USDC added/);
+    const notices = await bridge.notices(reference);
+    assert.deepEqual(notices.map((n) => [n.kind, n.status, n.phone]), [["credited", "sent", phone]]);
+    assert.match(notices[0]!.message, /UGX 5000 received from MTN MoMo\. 1\.351351 USDC added/);
+    assert.equal(sms.sandbox.messages(phone).filter((m) => m.message === notices[0]!.message).length, 1, "the gateway got it once");
     await supplyWithinReserve();
   });
 
@@ -144,7 +150,7 @@ describe("cash in and cash out", () => {
       assert.equal(row.opId, null);
       assert.equal(await balance(phone), 0n);
       assert.equal((await movementsWithRef(collectRef("mtn-momo", row.providerRef!))).length, 0);
-      assert.equal(bridge.sms.ofKind("collect-failed").filter((s) => s.id.includes(reference)).length, 1);
+      assert.deepEqual((await bridge.notices(reference)).map((n) => n.kind), ["collect-failed"]);
       const again = await bridge.cash.pollPending();
       assert.equal(again.errors, 0);
       assert.equal(await balance(phone), 0n);
@@ -200,7 +206,7 @@ describe("cash in and cash out", () => {
       const paid = momo.sandbox.core.find((tx) => tx.reference === outcome.reference && tx.direction === "payout")!;
       assert.equal(paid.state, "succeeded");
       assert.equal(paid.amount, "37000");
-      assert.equal(bridge.sms.ofKind("paid").filter((s) => s.id.includes(outcome.reference)).length, 1);
+      assert.deepEqual((await bridge.notices(outcome.reference)).map((n) => [n.kind, n.status]), [["paid", "sent"]]);
       await supplyWithinReserve();
     });
 
@@ -253,7 +259,9 @@ describe("cash in and cash out", () => {
       const refunds = await movementsWithRef(refundRef("mpesa", outcome.reference));
       assert.equal(refunds.length, 1);
       assert.equal(refunds[0]!.amount, assetToBurnForFiat(KES, "129"));
-      assert.equal(bridge.sms.ofKind("refunded").filter((s) => s.id.includes(outcome.reference)).length, 1);
+      const notices = await bridge.notices(outcome.reference);
+      assert.deepEqual(notices.map((n) => n.kind), ["refunded"]);
+      assert.match(notices[0]!.message, /cash out of KES 129 to M-Pesa failed\. 1 USDC returned/);
       await supplyWithinReserve();
     });
   });
@@ -262,12 +270,12 @@ describe("cash in and cash out", () => {
     it("a collection left pending is finished once by the next instance's pollPending", async () => {
       const dbPath = path.join(dir, "crash-in.db");
       // This instance's callbacks go nowhere, and it stops before it ever polls.
-      const first = await startBridge(chain, attester, [momo], { dbPath, callbackBaseUrl: "http://127.0.0.1:9" });
+      const first = await startBridge(chain, attester, [momo], { dbPath, smsUrl: sms.url, callbackBaseUrl: "http://127.0.0.1:9" });
       const phone = ugandan("500");
       const { reference } = await cashIn(first, phone, "7400");
       await first.crash();
       const pending = (await (async () => {
-        const peek = await startBridge(chain, attester, [], { dbPath });
+        const peek = await startBridge(chain, attester, [], { dbPath, smsUrl: sms.url });
         const row = await rowOf(peek, reference);
         await peek.close();
         return row;
@@ -275,14 +283,14 @@ describe("cash in and cash out", () => {
       assert.equal(pending.status, "pending");
       assert.equal(await balance(phone), 0n);
 
-      const second = await startBridge(chain, attester, [momo], { dbPath });
+      const second = await startBridge(chain, attester, [momo], { dbPath, smsUrl: sms.url });
       const summary = await second.cash.pollPending();
       assert.equal(summary.errors, 0);
       const row = await until(second, reference, (r) => r.opId !== null, "credited");
       assert.equal(row.status, "succeeded");
       assert.equal((await second.cash.pollPending()).changed, 0);
       await second.close();
-      const third = await startBridge(chain, attester, [momo], { dbPath });
+      const third = await startBridge(chain, attester, [momo], { dbPath, smsUrl: sms.url });
       await third.cash.pollPending();
       await third.close();
       assert.equal(await balance(phone), assetForFiat(UGX, "7400"));
@@ -292,7 +300,7 @@ describe("cash in and cash out", () => {
     it("a cash out stopped after its debit was sent is paid once by the next instance", async () => {
       const dbPath = path.join(dir, "crash-out.db");
       const phone = ugandan("600");
-      const first = await startBridge(chain, attester, [momo], { dbPath, budgetMs: 0 });
+      const first = await startBridge(chain, attester, [momo], { dbPath, smsUrl: sms.url, budgetMs: 0 });
       const { reference: inRef } = await cashIn(first, phone, "37000");
       await until(first, inRef, (r) => r.opId !== null, "credited");
       const opKey = freshKey("cash-out");
@@ -300,12 +308,13 @@ describe("cash in and cash out", () => {
       assert.equal(outcome.status, "requested");
       await first.crash();
 
-      const second = await startBridge(chain, attester, [momo], { dbPath });
+      const second = await startBridge(chain, attester, [momo], { dbPath, smsUrl: sms.url });
       await second.money.reconcile();
       await second.cash.pollPending();
       const row = await until(second, outcome.reference, (r) => r.status === "succeeded", "paid");
       assert.equal(row.opId, opIdHex(cashOpId("mtn-momo", "payout", outcome.reference)));
       await second.cash.pollPending();
+      assert.deepEqual((await second.notices(outcome.reference)).map((n) => n.kind), ["paid"]);
       await second.close();
       assert.equal(await balance(phone), USDC(10) - USDC(5));
       assert.equal((await movementsWithRef(payoutRef("mtn-momo", outcome.reference))).length, 1);

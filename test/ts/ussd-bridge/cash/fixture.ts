@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { like } from "drizzle-orm";
 import { Hono } from "hono";
 import { network } from "hardhat";
 import { createPublicClient, createWalletClient, custom, keccak256, toHex, type Hex, type PublicClient } from "viem";
@@ -20,6 +21,9 @@ import { createCashService, type CashServiceRuntime } from "../../../../ussd-bri
 import { railCallbackRoutes } from "../../../../ussd-bridge/src/cash/routes.js";
 import { openDatabase, type Database } from "../../../../ussd-bridge/src/db/open.js";
 import { createMoneyService, type BridgeMoneyService } from "../../../../ussd-bridge/src/money/service.js";
+import { africasTalkingGateway } from "../../../../ussd-bridge/src/sms/africastalking.js";
+import { createSmsSender, type SmsOutbox } from "../../../../ussd-bridge/src/sms/outbox.js";
+import { createSmsSandbox } from "../../../../ussd-bridge/sandboxes/africastalking.js";
 import type { CustodianSource } from "../../../../agents/reserve-attester/custodian.js";
 import type { RailAdapter, RailId } from "../../../../ussd-bridge/src/ports.js";
 import { rateTable, DEFAULT_FIAT_PER_USD, type RateTable } from "../../../../ussd-bridge/src/cash/rates.js";
@@ -179,22 +183,11 @@ export function freshKey(tag: string): string {
 
 // ─── the bridge's side: database, money service, cash service and its callback server ────────────────
 
-export interface SentSms {
-  id: string;
-  to: E164;
-  message: string;
-}
-
-/** Records each notice once per id, as the SmsSender port promises. */
-export function recordingSms() {
-  const sent: SentSms[] = [];
-  return {
-    sent,
-    async notify(id: string, to: E164, message: string) {
-      if (!sent.some((s) => s.id === id)) sent.push({ id, to, message });
-    },
-    ofKind: (kind: string) => sent.filter((s) => s.id.endsWith(`:${kind}`)),
-  };
+/** The Africa's Talking SMS sandbox on loopback; every bridge instance sends through it. */
+export async function smsSandbox() {
+  const sandbox = createSmsSandbox();
+  const server = await listen(sandbox.app);
+  return { sandbox, url: server.url, close: () => server.close() };
 }
 
 export interface TestBridge {
@@ -202,7 +195,9 @@ export interface TestBridge {
   money: BridgeMoneyService;
   cash: CashServiceRuntime;
   rails: Map<RailId, RailAdapter>;
-  sms: ReturnType<typeof recordingSms>;
+  sms: SmsOutbox;
+  /** The notices queued for a payment, by kind (credited, collect-failed, paid, refunded, payout-refused). */
+  notices(reference: string): Promise<Array<{ kind: string; phone: string; message: string; status: string }>>;
   callbackUrl: string;
   /** Stops this instance after its background work is done; the database stays. */
   close(): Promise<void>;
@@ -214,7 +209,7 @@ export async function startBridge(
   chain: CashChain,
   attester: { url: string },
   sandboxes: readonly SandboxedRail[],
-  options: { dbPath: string; budgetMs?: number; callbackBaseUrl?: string; log?: (event: string, fields: Record<string, unknown>) => void },
+  options: { dbPath: string; smsUrl: string; budgetMs?: number; callbackBaseUrl?: string; log?: (event: string, fields: Record<string, unknown>) => void },
 ): Promise<TestBridge> {
   const db = await openDatabase({ sqlitePath: options.dbPath });
   const money = createMoneyService({
@@ -226,7 +221,13 @@ export async function startBridge(
     log: () => {},
   });
   const rails = new Map<RailId, RailAdapter>();
-  const sms = recordingSms();
+  const creds = SANDBOX_CREDENTIALS.africastalking;
+  const sms = createSmsSender({
+    db: db.db,
+    tables: db.tables,
+    gateway: africasTalkingGateway({ baseUrl: options.smsUrl, username: creds.username, apiKey: creds.apiKey }),
+    log: () => {},
+  });
   const cash = createCashService({
     db: db.db,
     tables: db.tables,
@@ -247,6 +248,11 @@ export async function startBridge(
     cash,
     rails,
     sms,
+    async notices(reference) {
+      const t = db.tables.smsOutbox;
+      const rows = await db.db.select().from(t).where(like(t.id, `cash:${reference}:%`));
+      return rows.map((r) => ({ kind: r.id.split(":").pop()!, phone: r.phone, message: r.message, status: r.status }));
+    },
     callbackUrl: server.url,
     async close() {
       await cash.idle();
