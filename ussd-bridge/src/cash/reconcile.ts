@@ -5,12 +5,13 @@
  * (refs.ts), which is the hash of the rail receipt (cash in) or of our payout reference (cash out and its
  * refund). Every mismatch becomes a Difference a person can act on.
  */
-import type { Address, Hex, PublicClient } from "viem";
+import { formatUnits, type Address, type Hex, type PublicClient } from "viem";
 
 import { custodialVaultAbi } from "../../../sdk/abis.generated.js";
-import type { RailId, RailStatementLine } from "../ports.js";
+import type { Db, Tables } from "../db/open.js";
+import type { RailAdapter, RailId, RailStatementLine } from "../ports.js";
 import type { RailPaymentRow } from "./payments.js";
-import { assetForFiat, assetToBurnForFiat, canonicalFiat, type CustodianRate } from "./rates.js";
+import { assetForFiat, assetToBurnForFiat, canonicalFiat, rateFor, type CustodianRate, type RateTable } from "./rates.js";
 import { collectRef, payoutRef, refundRef } from "./refs.js";
 
 export interface VaultMovement {
@@ -50,6 +51,8 @@ export interface Difference {
 
 export interface RailComparison {
   rail: RailId;
+  /** The rail's currency, for the report. */
+  currency: string;
   rate: CustodianRate;
   from: number;
   to: number;
@@ -61,6 +64,8 @@ export interface RailComparison {
 
 export function compareRail(input: RailComparison): Difference[] {
   const { rail, rate, from, to } = input;
+  const fiat = (amount: string) => `${input.currency} ${amount}`;
+  const units = (amount: bigint) => `${formatUnits(amount, 6)} ${rate.asset}`;
   const differences: Difference[] = [];
   const add = (d: Omit<Difference, "rail">) => differences.push({ rail, ...d });
   const inWindow = (at: number) => at >= from && at <= to;
@@ -98,11 +103,11 @@ export function compareRail(input: RailComparison): Difference[] {
       const credited = credits.get(ref) ?? [];
       if (line.state === "succeeded") {
         if (credited.length === 0) {
-          add({ ...base, kind: "paid-not-credited", ref, detail: `${line.amount} collected${row ? "" : " for a request the bridge has no row of"}, no vault credit` });
+          add({ ...base, kind: "paid-not-credited", ref, detail: `${fiat(line.amount)} collected${row ? "" : " for a request the bridge has no row of"}, no vault credit` });
         } else if (credited[0]!.amount !== assetForFiat(rate, line.amount)) {
-          add({ ...base, kind: "amount-mismatch", ref, txHash: credited[0]!.txHash, detail: `${line.amount} collected is ${assetForFiat(rate, line.amount)} ${rate.asset} units, but ${credited[0]!.amount} were credited` });
+          add({ ...base, kind: "amount-mismatch", ref, txHash: credited[0]!.txHash, detail: `${fiat(line.amount)} collected is ${units(assetForFiat(rate, line.amount))}, but ${units(credited[0]!.amount)} was credited` });
         }
-        if (row && !sameFiat(row.fiatAmount, line.amount)) add({ ...base, kind: "amount-mismatch", detail: `the bridge recorded ${row.fiatAmount}, the rail ${line.amount}` });
+        if (row && !sameFiat(row.fiatAmount, line.amount)) add({ ...base, kind: "amount-mismatch", detail: `the bridge recorded ${fiat(row.fiatAmount)}, the rail ${fiat(line.amount)}` });
         if (row?.status === "failed") add({ ...base, kind: "bridge-disagrees-with-rail", detail: "the bridge marked it failed; the rail says it was paid" });
       } else if (line.state === "failed") {
         if (credited.length > 0) add({ ...base, kind: "credited-without-receipt", ref, txHash: credited[0]!.txHash, detail: "credited although the rail says the collection failed" });
@@ -111,7 +116,7 @@ export function compareRail(input: RailComparison): Difference[] {
       continue;
     }
     if (!row) {
-      if (line.state === "succeeded") add({ ...base, kind: "paid-out-not-debited", detail: `${line.amount} paid out for a request the bridge has no row of` });
+      if (line.state === "succeeded") add({ ...base, kind: "paid-out-not-debited", detail: `${fiat(line.amount)} paid out for a request the bridge has no row of` });
       continue;
     }
     const burnRef = payoutRef(rail, row.id);
@@ -119,16 +124,16 @@ export function compareRail(input: RailComparison): Difference[] {
     const debited = debits.get(burnRef) ?? [];
     const refunded = credits.get(backRef) ?? [];
     if (line.state === "succeeded") {
-      if (debited.length === 0) add({ ...base, kind: "paid-out-not-debited", ref: burnRef, detail: `${line.amount} paid out, no vault debit` });
+      if (debited.length === 0) add({ ...base, kind: "paid-out-not-debited", ref: burnRef, detail: `${fiat(line.amount)} paid out, no vault debit` });
       else if (debited[0]!.amount !== assetToBurnForFiat(rate, line.amount)) {
-        add({ ...base, kind: "amount-mismatch", ref: burnRef, txHash: debited[0]!.txHash, detail: `${line.amount} paid out needs ${assetToBurnForFiat(rate, line.amount)} ${rate.asset} units debited, ${debited[0]!.amount} were` });
+        add({ ...base, kind: "amount-mismatch", ref: burnRef, txHash: debited[0]!.txHash, detail: `${fiat(line.amount)} paid out needs ${units(assetToBurnForFiat(rate, line.amount))} debited, ${units(debited[0]!.amount)} was` });
       }
       if (refunded.length > 0) add({ ...base, kind: "refunded-but-paid", ref: backRef, txHash: refunded[0]!.txHash, detail: "a refund was credited for a payout the rail paid" });
       if (row.status === "failed" || row.status === "refunded") add({ ...base, kind: "bridge-disagrees-with-rail", detail: `the bridge marked it ${row.status}; the rail says it was paid` });
     } else if (line.state === "failed") {
-      if (debited.length > 0 && refunded.length === 0) add({ ...base, kind: "payout-failed-not-refunded", ref: burnRef, txHash: debited[0]!.txHash, detail: `debited ${debited[0]!.amount}, the payout failed, no refund` });
+      if (debited.length > 0 && refunded.length === 0) add({ ...base, kind: "payout-failed-not-refunded", ref: burnRef, txHash: debited[0]!.txHash, detail: `debited ${units(debited[0]!.amount)}, the payout failed, no refund` });
       if (debited.length > 0 && refunded.length > 0 && refunded[0]!.amount !== debited[0]!.amount) {
-        add({ ...base, kind: "amount-mismatch", ref: backRef, detail: `refunded ${refunded[0]!.amount}, debited ${debited[0]!.amount}` });
+        add({ ...base, kind: "amount-mismatch", ref: backRef, detail: `refunded ${units(refunded[0]!.amount)}, debited ${units(debited[0]!.amount)}` });
       }
       if (row.status === "succeeded") add({ ...base, kind: "bridge-disagrees-with-rail", detail: "the bridge marked it paid; the rail says it failed" });
     }
@@ -145,7 +150,7 @@ export function compareRail(input: RailComparison): Difference[] {
     const debited = debits.get(payoutRef(rail, row.id)) ?? [];
     const refunded = credits.get(refundRef(rail, row.id)) ?? [];
     if (debited.length > 0 && refunded.length === 0 && row.status !== "pending") {
-      add({ ...base, kind: "payout-failed-not-refunded", txHash: debited[0]!.txHash, detail: `debited ${debited[0]!.amount}, the statement shows no payout, no refund` });
+      add({ ...base, kind: "payout-failed-not-refunded", txHash: debited[0]!.txHash, detail: `debited ${units(debited[0]!.amount)}, the statement shows no payout, no refund` });
     } else if (row.status === "succeeded") {
       add({ ...base, kind: "missing-from-statement", detail: "the bridge recorded a payout the statement does not show" });
     }
@@ -154,7 +159,7 @@ export function compareRail(input: RailComparison): Difference[] {
   // Vault credits in the window that no row and no line explains.
   for (const movement of input.movements) {
     if (movement.kind !== "credit" || explained.has(movement.ref.toLowerCase()) || !inWindow(movement.at)) continue;
-    add({ kind: "credited-without-receipt", ref: movement.ref, txHash: movement.txHash, detail: `${movement.amount} credited with a ref no rail receipt or bridge payment explains` });
+    add({ kind: "credited-without-receipt", ref: movement.ref, txHash: movement.txHash, detail: `${formatUnits(movement.amount, 6)} (${movement.asset}) credited with a ref no rail receipt or bridge payment explains` });
   }
   return differences;
 }
@@ -201,4 +206,74 @@ function sameFiat(a: string, b: string): boolean {
   } catch {
     return a === b;
   }
+}
+
+// ─── one rail, read from its three sources ───────────────────────────────────────────────────────────
+
+export interface ReconcileSources {
+  rail: RailAdapter;
+  rates: RateTable;
+  db: Db;
+  tables: Tables;
+  publicClient: PublicClient;
+  vault: Address;
+  /** First block to read vault events from (the vault's deployment block; 0 on a local chain). */
+  fromBlock?: bigint;
+  from: number;
+  to: number;
+}
+
+export interface Reconciliation {
+  rail: RailId;
+  from: number;
+  to: number;
+  counts: { lines: number; payments: number; credits: number; debits: number };
+  differences: Difference[];
+}
+
+export async function reconcileRail(sources: ReconcileSources): Promise<Reconciliation> {
+  const { rail, from, to } = sources;
+  const [lines, rows, movements] = await Promise.all([
+    rail.statement(from, to),
+    sources.db.select().from(sources.tables.railPayments),
+    readVaultMovements(sources.publicClient, sources.vault, sources.fromBlock),
+  ]);
+  const differences = compareRail({ rail: rail.id, currency: rail.currency, rate: rateFor(sources.rates, rail.currency), from, to, lines, rows, movements });
+  const inWindow = (at: number) => at >= from && at <= to;
+  return {
+    rail: rail.id,
+    from,
+    to,
+    counts: {
+      lines: lines.length,
+      payments: rows.filter((r) => r.rail === rail.id && inWindow(r.createdAt)).length,
+      credits: movements.filter((m) => m.kind === "credit" && inWindow(m.at)).length,
+      debits: movements.filter((m) => m.kind === "debit" && inWindow(m.at)).length,
+    },
+    differences,
+  };
+}
+
+/** The report a person reads: one line per difference, with what to look up. */
+export function formatReconciliation(result: Reconciliation): string {
+  const when = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+  const out = [
+    `Reconciliation of ${result.rail}, ${when(result.from)} to ${when(result.to)}`,
+    `  rail statement: ${result.counts.lines} lines · bridge: ${result.counts.payments} payments · vault: ${result.counts.credits} credits, ${result.counts.debits} debits`,
+  ];
+  if (result.differences.length === 0) {
+    out.push("  No differences.");
+    return out.join("\n");
+  }
+  out.push(`  ${result.differences.length} difference${result.differences.length === 1 ? "" : "s"}:`);
+  for (const d of result.differences) {
+    const ids = [d.reference && `ref ${d.reference}`, d.providerRef && `rail ${d.providerRef}`, d.txHash && `tx ${d.txHash}`].filter(Boolean).join(", ");
+    out.push(`  - ${d.kind}: ${d.detail}${ids ? ` (${ids})` : ""}`);
+  }
+  return out.join("\n");
+}
+
+/** The JSON form (`--json`): the same facts, machine-readable. */
+export function reconciliationJson(result: Reconciliation): string {
+  return JSON.stringify(result, null, 2);
 }
