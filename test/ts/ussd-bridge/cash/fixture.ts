@@ -267,3 +267,34 @@ export async function startBridge(
     },
   };
 }
+
+/** The in-process chain over loopback JSON-RPC, for the command run as its own process. */
+export async function rpcOver(chain: CashChain): Promise<Listening> {
+  const app = new Hono();
+  app.post("/", async (c) => {
+    const body = (await c.req.json()) as { id: number; method: string; params?: unknown[] } | Array<{ id: number; method: string; params?: unknown[] }>;
+    const one = async (req: { id: number; method: string; params?: unknown[] }) => {
+      try {
+        return { jsonrpc: "2.0", id: req.id, result: await chain.conn.provider.request({ method: req.method, params: req.params }) };
+      } catch (error) {
+        return { jsonrpc: "2.0", id: req.id, error: { code: -32000, message: error instanceof Error ? error.message : String(error) } };
+      }
+    };
+    return c.json(Array.isArray(body) ? await Promise.all(body.map(one)) : await one(body));
+  });
+  return listen(app);
+}
+
+export function ignitionAddresses(chain: CashChain): Record<string, string> {
+  const a = chain.deployment;
+  return {
+    "JuaPesa#AttestationLedger": a.ledger,
+    "JuaPesa#FxOracle": a.oracle,
+    "JuaPesa#LiquidityPool": a.pool,
+    "JuaPesa#Router": a.router,
+    "JuaPesa#CustodialVault": a.vault,
+    "JuaPesa#cNGN": a.cNGN,
+    "JuaPesa#USDC": a.USDC,
+    "JuaPesa#XAUt": a.XAUt,
+  };
+}

@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { eq } from "drizzle-orm";
-import { Hono } from "hono";
 import { keccak256, toHex, type Hex } from "viem";
 
 import { signStatement, SupplyChangeKind } from "../../../../sdk/attestation.js";
@@ -20,12 +19,14 @@ import type { RailPaymentRow } from "../../../../ussd-bridge/src/cash/payments.j
 import { rateFor } from "../../../../ussd-bridge/src/cash/rates.js";
 import { collectRef, payoutRef, refundRef } from "../../../../ussd-bridge/src/cash/refs.js";
 import { compareRail, formatReconciliation, reconcileRail, type VaultMovement } from "../../../../ussd-bridge/src/cash/reconcile.js";
-import { listen, type Listening } from "../../../../ussd-bridge/sandboxes/listen.js";
+import type { Listening } from "../../../../ussd-bridge/sandboxes/listen.js";
 import {
   cashChain,
   freshKey,
+  ignitionAddresses,
   momoSandbox,
   RATES,
+  rpcOver,
   smsSandbox,
   startBridge,
   startTestAttester,
@@ -283,34 +284,3 @@ describe("reconciliation", () => {
     });
   });
 });
-
-/** The in-process chain over loopback JSON-RPC, for the command run as its own process. */
-async function rpcOver(chain: CashChain): Promise<Listening> {
-  const app = new Hono();
-  app.post("/", async (c) => {
-    const body = (await c.req.json()) as { id: number; method: string; params?: unknown[] } | Array<{ id: number; method: string; params?: unknown[] }>;
-    const one = async (req: { id: number; method: string; params?: unknown[] }) => {
-      try {
-        return { jsonrpc: "2.0", id: req.id, result: await chain.conn.provider.request({ method: req.method, params: req.params }) };
-      } catch (error) {
-        return { jsonrpc: "2.0", id: req.id, error: { code: -32000, message: error instanceof Error ? error.message : String(error) } };
-      }
-    };
-    return c.json(Array.isArray(body) ? await Promise.all(body.map(one)) : await one(body));
-  });
-  return listen(app);
-}
-
-function ignitionAddresses(chain: CashChain): Record<string, string> {
-  const a = chain.deployment;
-  return {
-    "JuaPesa#AttestationLedger": a.ledger,
-    "JuaPesa#FxOracle": a.oracle,
-    "JuaPesa#LiquidityPool": a.pool,
-    "JuaPesa#Router": a.router,
-    "JuaPesa#CustodialVault": a.vault,
-    "JuaPesa#cNGN": a.cNGN,
-    "JuaPesa#USDC": a.USDC,
-    "JuaPesa#XAUt": a.XAUt,
-  };
-}
