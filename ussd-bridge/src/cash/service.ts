@@ -74,6 +74,8 @@ export interface CashServiceRuntime extends CashService {
   pollPending(): Promise<PollSummary>;
   /** Resolves once background work (callbacks, settled operations) has finished. */
   idle(): Promise<void>;
+  /** Polls every `everyMs` (a rail's callback can be lost; its status cannot); returns the stop. */
+  pollEvery(everyMs: number): () => void;
 }
 
 const DEFAULT_STATEMENT_TTL_SECONDS = 86_400;
@@ -512,6 +514,16 @@ export function createCashService(options: CashServiceOptions): CashServiceRunti
     },
     rate: (rail) => rateOf(rail),
     pollPending,
+    pollEvery(everyMs) {
+      let running: Promise<unknown> | undefined;
+      const timer = setInterval(() => {
+        running ??= pollPending()
+          .catch((error) => log("poll.error", { reason: reasonOf(error) }))
+          .finally(() => (running = undefined));
+      }, everyMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
     async idle() {
       while (background.size > 0 || queues.size > 0) {
         await Promise.allSettled([...background, ...queues.values()]);
