@@ -23,6 +23,7 @@ import type {
   Attester,
   CashOutcome,
   CashService,
+  Compliance,
   E164,
   Lang,
   MoneyRefusal,
@@ -57,6 +58,8 @@ export interface CashServiceOptions {
   budgetMs: number;
   /** How long a proposed statement stays valid (the attester allows at most two days). */
   statementTtlSeconds?: number;
+  /** Monitoring rules, run before a cash movement starts; `allow: false` refuses it as "compliance". */
+  compliance?: Pick<Compliance, "review">;
   /** The person's language for SMS notices (English when unknown). */
   langOf?: (accountId: AccountId) => Promise<Lang | undefined>;
   /** Events carry references, rails and codes; never a phone number. */
@@ -149,6 +152,13 @@ export function createCashService(options: CashServiceOptions): CashServiceRunti
     }
   }
 
+  /** Runs the monitoring rules; a reason when they hold the movement, undefined when it may go. */
+  async function review(kind: "cash-in" | "cash-out", opId: bigint, accountId: AccountId, asset: AssetSymbol, amount: bigint): Promise<string | undefined> {
+    if (!options.compliance) return undefined;
+    const verdict = await options.compliance.review({ opId, kind, accountId, asset, amount, at: now() });
+    return verdict.allow ? undefined : `held by monitoring (${verdict.alerts.join(", ") || "no alert named"})`;
+  }
+
   // ── cash in ───────────────────────────────────────────────────────────────────────────────────────
 
   async function cashIn(req: Parameters<CashService["cashIn"]>[0]): Promise<CashOutcome> {
@@ -169,11 +179,16 @@ export function createCashService(options: CashServiceOptions): CashServiceRunti
 
     let row = await payments.get(reference);
     if (!row) {
-      // A credit over the balance limit would be refused after the customer paid: refuse it before.
+      // A credit the vault would refuse after the customer paid must be refused before they are asked.
       const [balances, limits] = await Promise.all([money.balances(req.accountId), money.limits(req.accountId, rate.asset)]);
+      if (limits.maxBalance === 0n) {
+        return { status: "refused", reference, reason: "account-not-open", detail: "The vault account is not open, or it is frozen: nothing can be credited to it." };
+      }
       if (balances[rate.asset] + assetAmount > limits.maxBalance) {
         return { status: "refused", reference, reason: "limit-balance", detail: `This would take the ${rate.asset} balance over its limit.` };
       }
+      const held = await review("cash-in", cashOpId(req.rail, "collect", reference), req.accountId, rate.asset, assetAmount);
+      if (held) return { status: "refused", reference, reason: "compliance", detail: held };
       row = (
         await payments.create(
           { id: reference, rail: req.rail, direction: "collect", accountId: req.accountId, phone: req.phone, currency: adapter.currency, fiatAmount: fiat, asset: rate.asset, assetAmount },
@@ -295,6 +310,10 @@ export function createCashService(options: CashServiceOptions): CashServiceRunti
     const fiat = fiatForAsset(rate, req.amount);
     if (fiat === "0") return { status: "refused", reference, reason: "unknown", detail: `The amount is worth less than 1 ${adapter.currency}.` };
     const burn = assetToBurnForFiat(rate, fiat);
+    if (!(await payments.get(reference))) {
+      const held = await review("cash-out", cashOpId(req.rail, "payout", reference), req.accountId, rate.asset, burn);
+      if (held) return { status: "refused", reference, reason: "compliance", detail: held };
+    }
 
     const { row } = await payments.create(
       { id: reference, rail: req.rail, direction: "payout", accountId: req.accountId, phone: req.phone, currency: adapter.currency, fiatAmount: fiat, asset: rate.asset, assetAmount: burn },

@@ -341,5 +341,43 @@ describe("cash in and cash out", () => {
     const tooMuch = await bridge.cash.cashIn({ opKey: freshKey("x"), accountId: accountOf(phone), phone, rail: "mtn-momo", fiatAmount: "1000000" });
     assert.equal(tooMuch.status === "refused" && tooMuch.reason, "limit-balance");
     assert.equal(momo.sandbox.core.find((tx) => tx.reference === tooMuch.reference), undefined);
+    // No open vault account: nothing could be credited, so the customer is never asked to pay.
+    const stranger = ugandan("710");
+    const notOpen = await bridge.cash.cashIn({ opKey: freshKey("x"), accountId: accountOf(stranger), phone: stranger, rail: "mtn-momo", fiatAmount: "500" });
+    assert.equal(notOpen.status === "refused" && notOpen.reason, "account-not-open");
+  });
+
+  it("monitoring that holds a cash movement stops it before the rail or the vault hear of it", async () => {
+    const reviewed: string[] = [];
+    const held = await startBridge(chain, attester, [momo], {
+      dbPath: path.join(dir, "held.db"),
+      smsUrl: sms.url,
+      compliance: {
+        async review(op) {
+          reviewed.push(op.kind);
+          const large = op.amount >= USDC(5);
+          return { allow: !large, alerts: large ? ["new-account-large"] : [] };
+        },
+      },
+    });
+    try {
+      const phone = ugandan("720");
+      await open(phone);
+      const cashInHeld = await held.cash.cashIn({ opKey: freshKey("x"), accountId: accountOf(phone), phone, rail: "mtn-momo", fiatAmount: "37000" });
+      assert.deepEqual(cashInHeld, { status: "refused", reference: cashInHeld.reference, reason: "compliance", detail: "held by monitoring (new-account-large)" });
+      const small = await held.cash.cashIn({ opKey: freshKey("x"), accountId: accountOf(phone), phone, rail: "mtn-momo", fiatAmount: "3700" });
+      assert.equal(small.status, "requested");
+      await until(held, small.reference, (r) => r.opId !== null, "credited");
+      const cashOutHeld = await held.cash.cashOut({ opKey: freshKey("x"), accountId: accountOf(phone), phone, rail: "mtn-momo", asset: "USDC", amount: USDC(5) });
+      assert.equal(cashOutHeld.status === "refused" && cashOutHeld.reason, "compliance");
+      assert.deepEqual(reviewed, ["cash-in", "cash-in", "cash-out"]);
+      for (const reference of [cashInHeld.reference, cashOutHeld.reference]) {
+        assert.equal(momo.sandbox.core.find((tx) => tx.reference === reference), undefined);
+        assert.equal(await rowOf(held, reference), undefined);
+      }
+      assert.equal(await balance(phone), USDC(1));
+    } finally {
+      await held.close();
+    }
   });
 });

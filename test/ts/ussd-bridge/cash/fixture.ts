@@ -25,7 +25,7 @@ import { africasTalkingGateway } from "../../../../ussd-bridge/src/sms/africasta
 import { createSmsSender, type SmsOutbox } from "../../../../ussd-bridge/src/sms/outbox.js";
 import { createSmsSandbox } from "../../../../ussd-bridge/sandboxes/africastalking.js";
 import type { CustodianSource } from "../../../../agents/reserve-attester/custodian.js";
-import type { RailAdapter, RailId } from "../../../../ussd-bridge/src/ports.js";
+import type { Compliance, RailAdapter, RailId } from "../../../../ussd-bridge/src/ports.js";
 import { rateTable, DEFAULT_FIAT_PER_USD, type RateTable } from "../../../../ussd-bridge/src/cash/rates.js";
 import { mpesaRail } from "../../../../ussd-bridge/src/rails/mpesa.js";
 import { momoRail } from "../../../../ussd-bridge/src/rails/mtn-momo.js";
@@ -209,7 +209,14 @@ export async function startBridge(
   chain: CashChain,
   attester: { url: string },
   sandboxes: readonly SandboxedRail[],
-  options: { dbPath: string; smsUrl: string; budgetMs?: number; callbackBaseUrl?: string; log?: (event: string, fields: Record<string, unknown>) => void },
+  options: {
+    dbPath: string;
+    smsUrl: string;
+    budgetMs?: number;
+    callbackBaseUrl?: string;
+    compliance?: Pick<Compliance, "review">;
+    log?: (event: string, fields: Record<string, unknown>) => void;
+  },
 ): Promise<TestBridge> {
   const db = await openDatabase({ sqlitePath: options.dbPath });
   const money = createMoneyService({
@@ -238,6 +245,7 @@ export async function startBridge(
     rates: RATES,
     deployment: chain.deployment,
     budgetMs: options.budgetMs ?? 10_000,
+    compliance: options.compliance,
     log: options.log,
   });
   const server = await listen(new Hono().route("/", railCallbackRoutes(cash)));
