@@ -294,8 +294,12 @@ export async function deployIssuers(argv: string[], env: NodeJS.ProcessEnv = pro
   } finally {
     client.close();
   }
-  log(nextSteps(deployed).join("\n"));
   return deployed;
 }
 
-if (isEntryPoint(import.meta.url)) await runCli(async () => void (await deployIssuers(process.argv.slice(2))));
+if (isEntryPoint(import.meta.url)) {
+  await runCli(async () => {
+    const deployed = await deployIssuers(process.argv.slice(2));
+    if (deployed.length > 0) console.log(nextSteps(deployed).join("\n"));
+  });
+}
