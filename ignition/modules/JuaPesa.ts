@@ -5,33 +5,27 @@
  * For HTS tokens on Hedera, use JuaPesaLedger.ts and JuaPesaHedera.ts instead.
  *
  * Parameters (ignition/parameters/*.json or --parameters):
- *   attesters (address[]), threshold, maxReserveAge, reporter, operator, keeper, compliance, guardian,
- *   seedRates (bool: report the seed rates from `reporter`, for local chains only).
+ *   attesters (address[]), threshold, maxReserveAge, reporter, operator, keeper, compliance, guardian.
+ *
+ * The module reports no rates: a rate comes from a reporter's own feed. The local stack reports the seed
+ * rates after deploying (scripts/lib/stack.ts); Ignition has no conditional futures, and a parameter read
+ * inside the module is a placeholder, not a value, so a `seedRates` flag here could not switch it off.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
-import { ASSETS, DAY, feedId } from "../../sdk/protocol.js";
-import { bySymbol, feedKey, wireProtocol } from "../wiring.js";
+import { DAY } from "../../sdk/protocol.js";
+import { bySymbol, wireProtocol } from "../wiring.js";
 
 export default buildModule("JuaPesa", (m) => {
   const admin = m.getAccount(0);
   const attesters = m.getParameter<string[]>("attesters");
   const threshold = m.getParameter("threshold", 2n);
   const maxReserveAge = m.getParameter("maxReserveAge", DAY);
-  const seedRates = m.getParameter("seedRates", false);
 
   const ledger = m.contract("AttestationLedger", [admin, attesters, threshold, maxReserveAge]);
   const tokens = bySymbol((a) => m.contract("AttestedToken", [a.name, a.symbol, a.decimals, ledger, admin], { id: a.symbol }));
 
-  const { oracle, pool, router, vault, reporterAdded } = wireProtocol(m, { admin, tokens });
-  for (const asset of ASSETS) {
-    if (!asset.feed) continue;
-    const key = feedKey(asset.feed);
-    // Ignition has no conditional futures; a local deployment reports seed rates from the admin.
-    if (seedRates) {
-      m.call(oracle, "report", [feedId(asset.feed.name), asset.feed.seedRate], { id: `seed_${key}`, after: [reporterAdded[key]!] });
-    }
-  }
+  const { oracle, pool, router, vault } = wireProtocol(m, { admin, tokens });
 
   return { ledger, oracle, pool, router, vault, cNGN: tokens.cNGN, USDC: tokens.USDC, XAUt: tokens.XAUt };
 });
