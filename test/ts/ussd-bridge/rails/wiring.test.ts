@@ -14,6 +14,7 @@ import type { E164 } from "../../../../sdk/phone.js";
 import { openDatabase } from "../../../../ussd-bridge/src/db/open.js";
 import { kycProviderFromEnv } from "../../../../ussd-bridge/src/kyc/provider.js";
 import { RAIL_IDS, type RailId } from "../../../../ussd-bridge/src/ports.js";
+import { railCallbackRoutes } from "../../../../ussd-bridge/src/rails/callbacks.js";
 import { fromEnv, RailConfigError, railsFromEnv } from "../../../../ussd-bridge/src/rails/config.js";
 import { ProviderError } from "../../../../ussd-bridge/src/rails/http.js";
 import { dbRailMemory, memoryRailMemory, sendOnce } from "../../../../ussd-bridge/src/rails/memory.js";
@@ -21,6 +22,7 @@ import { mpesaRail } from "../../../../ussd-bridge/src/rails/mpesa.js";
 import { SANDBOX_CREDENTIALS } from "../../../../ussd-bridge/src/rails/sandbox-credentials.js";
 import { smsGatewayFromEnv } from "../../../../ussd-bridge/src/sms/africastalking.js";
 import { startSandboxes, type RunningSandboxes } from "../../../../ussd-bridge/sandboxes/index.js";
+import { listen } from "../../../../ussd-bridge/sandboxes/listen.js";
 import { callbackReceiver, freshReference } from "./harness.js";
 
 const CUSTOMER: Record<RailId, { phone: E164; amount: string }> = {
@@ -166,5 +168,34 @@ describe("sending once", () => {
     assert.equal(await sendOnce(memory, "k", "Test", send), "ok");
     assert.equal(await sendOnce(memory, "k", "Test", send), "ok");
     assert.equal(calls, 2);
+  });
+});
+
+describe("the callback router", () => {
+  it("answers 404 for an unknown rail or direction, 400 for a body that is neither JSON nor a form, 500 when the handler fails", async () => {
+    const seen: unknown[] = [];
+    const server = await listen(
+      railCallbackRoutes(async (_rail, _direction, body) => {
+        if ((body as { fail?: boolean }).fail) throw new Error("database down");
+        seen.push(body);
+      }),
+    );
+    try {
+      const post = (path: string, body: string, type = "application/json") => fetch(`${server.url}${path}`, { method: "POST", headers: { "Content-Type": type }, body });
+      assert.equal((await post("/rails/paypal/collect/callback", "{}")).status, 404);
+      assert.equal((await post("/rails/mpesa/refund/callback", "{}")).status, 404);
+      assert.equal((await post("/rails/mpesa/collect/callback", "not json")).status, 400);
+      assert.equal((await post("/rails/mpesa/collect/callback", JSON.stringify({ fail: true }))).status, 500);
+      const ok = await post("/rails/mpesa/collect/callback", JSON.stringify({ a: 1 }));
+      assert.equal(ok.status, 200);
+      assert.deepEqual(await ok.json(), { ResultCode: 0, ResultDesc: "Accepted" });
+      assert.equal((await post("/rails/orange/collect/callback?order_id=x", "status=SUCCESS&notif_token=t", "application/x-www-form-urlencoded")).status, 200);
+      assert.deepEqual(seen, [{ a: 1 }, { status: "SUCCESS", notif_token: "t" }]);
+      const put = await fetch(`${server.url}/rails/mtn-momo/collect/callback`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: "{}" });
+      assert.equal(put.status, 200);
+      assert.equal((await post("/rails/mpesa/collect/callback", JSON.stringify({ big: "x".repeat(70_000) }))).status, 413);
+    } finally {
+      await server.close();
+    }
   });
 });
