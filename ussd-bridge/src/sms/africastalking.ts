@@ -7,7 +7,9 @@
 import { z } from "zod";
 
 import type { E164 } from "../../../sdk/phone.js";
-import { callProvider, said, trimSlash, type Fetch } from "../rails/http.js";
+import { fromEnv, RailConfigError } from "../rails/config.js";
+import { callProvider, isLoopback, said, trimSlash, type Fetch } from "../rails/http.js";
+import { SANDBOX_CREDENTIALS } from "../rails/sandbox-credentials.js";
 
 export type SmsSendResult =
   | { ok: true; messageId: string; status: string }
@@ -66,4 +68,19 @@ export function africasTalkingGateway(config: AfricasTalkingConfig): SmsGateway 
       };
     },
   };
+}
+
+/**
+ * The gateway from AT_BASE_URL, AT_USERNAME, AT_API_KEY and AT_SENDER_ID; undefined when no base URL is
+ * set. Live: AT_BASE_URL=https://api.africastalking.com.
+ */
+export function smsGatewayFromEnv(options: { env?: NodeJS.ProcessEnv; baseUrl?: string; fetch?: Fetch } = {}): SmsGateway | undefined {
+  const env = options.env ?? process.env;
+  const baseUrl = fromEnv(env, "AT_BASE_URL") ?? options.baseUrl;
+  if (!baseUrl) return undefined;
+  const local = isLoopback(baseUrl);
+  const username = fromEnv(env, "AT_USERNAME") ?? (local ? SANDBOX_CREDENTIALS.africastalking.username : undefined);
+  const apiKey = fromEnv(env, "AT_API_KEY") ?? (local ? SANDBOX_CREDENTIALS.africastalking.apiKey : undefined);
+  if (!username || !apiKey) throw new RailConfigError("Africa's Talking: set AT_USERNAME and AT_API_KEY (sandbox credentials apply only to a base URL on this machine)");
+  return africasTalkingGateway({ baseUrl, username, apiKey, from: fromEnv(env, "AT_SENDER_ID"), fetch: options.fetch });
 }
