@@ -16,8 +16,6 @@ import { sameChange } from "./wire.js";
 
 export interface AttestDeps extends VerifyContext {
   signer: StatementSigner;
-  /** Latest block time (unix seconds): a statement whose deadline is before it can never be used. */
-  chainTime(): Promise<bigint>;
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 

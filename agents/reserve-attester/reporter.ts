@@ -83,8 +83,10 @@ export function createReserveReporter(deps: {
 
   async function reportAsset(asset: AssetSymbol, group: Valued[], now: bigint, maxAge: bigint): Promise<ReportOutcome> {
     const token: Address = deps.deployment[asset];
-    const asOf = BigInt(Math.floor(Math.min(...group.map((g) => g.statement.asOf)) / 1000));
-    if (asOf > now) return { asset, status: "failed", detail: `a statement is dated after the chain's time (${asOf} > ${now})` };
+    // A statement read a moment ago may be dated after the latest block; the ledger refuses a report from
+    // its future, so the report is dated no later than the chain's time (a slightly older date, never a newer one).
+    const read = BigInt(Math.floor(Math.min(...group.map((g) => g.statement.asOf)) / 1000));
+    const asOf = read > now ? now : read;
     if (now - asOf > maxAge) {
       const detail = `the oldest custodian statement is ${now - asOf} s old, beyond the ledger's maxReserveAge of ${maxAge} s`;
       log("reserve.stale", { asset, asOf: asOf.toString(), maxAge: maxAge.toString() });

@@ -73,7 +73,7 @@ export async function createReserveAttester(options: ReserveAttesterOptions): Pr
     signer,
     isStatementUsed: (digest) => ledger.isStatementUsed(digest),
     chainTime: () => ledger.chainTime(),
-    nowSeconds: () => Math.floor(Date.now() / 1000),
+    nowMs: () => Date.now(),
     maxValiditySeconds: options.maxValiditySeconds ?? DEFAULT_MAX_VALIDITY_SECONDS,
     statementLookbackMs: options.statementLookbackMs ?? 7 * 86_400_000,
     log,

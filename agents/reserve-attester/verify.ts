@@ -40,8 +40,10 @@ export interface VerifyContext {
   store: AttestationStore;
   /** Whether the ledger has consumed a statement (by its digest). */
   isStatementUsed(digest: Hex): Promise<boolean>;
-  /** Unix seconds, for deadlines. */
-  nowSeconds(): number;
+  /** The chain's time (latest block, unix seconds): deadlines are the chain's to enforce. */
+  chainTime(): Promise<bigint>;
+  /** The wall clock (ms), for searching the rail's statement. */
+  nowMs(): number;
   /** The longest a statement may stay valid (seconds). */
   maxValiditySeconds: number;
   /** How far back the rail's statement is searched for a request (ms). */
@@ -64,7 +66,7 @@ export type Verified = Pick<AttestationRecord, "ref" | "rail" | "direction" | "p
 export async function verifyRequest(req: AttestationRequest, ctx: VerifyContext): Promise<Verified> {
   const adapter = ctx.rails.get(req.rail);
   if (!adapter) throw new Refusal("unsupported-rail", `This attester has no adapter for rail "${req.rail}".`);
-  checkCommon(req.change, ctx);
+  await checkCommon(req.change, ctx);
   switch (req.direction) {
     case "collect":
       return verifyCollect(req, adapter, ctx);
@@ -75,15 +77,15 @@ export async function verifyRequest(req: AttestationRequest, ctx: VerifyContext)
   }
 }
 
-function checkCommon(change: SupplyChange, ctx: VerifyContext) {
+async function checkCommon(change: SupplyChange, ctx: VerifyContext) {
   if (change.holder.toLowerCase() !== ctx.deployment.vault.toLowerCase()) {
     throw new Refusal("statement-mismatch", "Cash statements must name the custodial vault as holder.");
   }
   if (/^0x0{64}$/.test(change.account)) throw new Refusal("statement-mismatch", "Cash statements must name a vault account.");
   if (change.amount <= 0n) throw new Refusal("amount-mismatch", "The amount must be above zero.");
-  const now = BigInt(ctx.nowSeconds());
+  const now = await ctx.chainTime();
   if (change.deadline <= now || change.deadline > now + BigInt(ctx.maxValiditySeconds)) {
-    throw new Refusal("statement-mismatch", `The deadline must be in the future and at most ${ctx.maxValiditySeconds} s away.`);
+    throw new Refusal("statement-mismatch", `The deadline must be after the chain's time and at most ${ctx.maxValiditySeconds} s after it.`);
   }
 }
 
@@ -179,7 +181,7 @@ async function railFacts(
   const status = await askRail(() => adapter.status(direction, providerRef), "status query");
   const facts: RailFacts = { state: status.state, resultCode: status.resultCode, amount: status.amount, receipt: status.receipt, phone: status.phone };
   if (facts.state === "pending" || !needLine(facts)) return facts;
-  const now = ctx.nowSeconds() * 1000;
+  const now = ctx.nowMs();
   const lines = await askRail(() => adapter.statement(now - ctx.statementLookbackMs, now + 60_000), "statement");
   const line = lines.find((l) => l.providerRef === providerRef && l.direction === direction);
   if (!line) return facts;
