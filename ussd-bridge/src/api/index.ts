@@ -65,7 +65,7 @@ const errorResponses = {
 } as const;
 
 function errorContent<C extends keyof typeof errorResponses>(codes: readonly C[]) {
-  return Object.fromEntries(codes.map((code) => [code, { description: errorResponses[code], content: { "application/json": { schema: ErrorResponse } } }])) as {
+  return Object.fromEntries(codes.map((code) => [code, { description: errorResponses[code], content: { "application/json": { schema: ErrorResponse } } }])) as unknown as {
     [K in C]: { description: string; content: { "application/json": { schema: typeof ErrorResponse } } };
   };
 }
@@ -222,6 +222,9 @@ export function partnerApi(deps: PartnerApiDeps) {
     };
     return c.json(view, 200);
   });
+
+  // Anything else under /api answers in the same error shape (a mounted app's notFound() is not used).
+  app.all("/api/*", (c) => jsonError(c, 404, "not-found", `No partner API endpoint ${c.req.method} ${c.req.path}; see /openapi.json.`));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "partnerId", { type: "apiKey", in: "header", name: HEADER_PARTNER, description: "Your partner id." });
   app.openAPIRegistry.registerComponent("securitySchemes", "timestamp", {

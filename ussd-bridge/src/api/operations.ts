@@ -13,6 +13,8 @@ import { checkTierLimits } from "../compliance/limits.js";
 import type { AssetUsdPrices, TierTable } from "../compliance/tiers.js";
 import type { Db, Tables } from "../db/open.js";
 import { opIdHex } from "../money/op-id.js";
+import { parseRefusal } from "../money/outbox.js";
+import { MoneyRefusalError } from "../money/refusal.js";
 import type { AssetSymbol, Compliance, MoneyRefusal, MoneyService, OperationRecord, OpOutcome, Registry, User } from "../ports.js";
 import { ApiError } from "./errors.js";
 import { fromBaseUnits, toBaseUnits, type OperationView } from "./schemas.js";
@@ -127,8 +129,8 @@ export function recordFields(record: OperationRecord): Pick<OperationView, "stat
     return { status: "done", ...(record.txHash ? { txHash: record.txHash } : {}), ...(record.amountOut !== undefined && record.kind === "convert" ? { amountOut: fromBaseUnits(record.amountOut) } : {}) };
   }
   if (record.status === "failed") {
-    const reason = REFUSALS.find((r) => r === record.error) ?? "unknown";
-    return { status: "refused", reason };
+    const { reason } = parseRefusal(record.error ?? null);
+    return { status: "refused", reason: REFUSALS.includes(reason) ? reason : "unknown" };
   }
   return { status: "pending", ...(record.txHash ? { txHash: record.txHash } : {}) };
 }
@@ -176,7 +178,7 @@ export async function partnerTransfer(
   await checkInflow(deps, recipient, req.asset, amount, recipientBalances);
   const tier = await checkTierLimits(
     { db: deps.db, tables: deps.tables, tiers: deps.tiers, prices: deps.prices },
-    { sender, recipient: { ...recipient, balances: recipientBalances }, asset: req.asset, amount, at: deps.now(), opIdKey: opIdHex(req.opId) },
+    { sender, recipient: { ...recipient, balances: recipientBalances }, asset: req.asset, amount, at: deps.now(), opId: req.opId },
   );
   if (!tier.ok) throw new ApiError(422, tier.reason, `${TIER_MESSAGES[tier.reason]} (at most ${units(tier.limit, req.asset)} now).`);
   const review = await deps.compliance.review({
@@ -230,7 +232,9 @@ export async function partnerConvert(
   try {
     quote = await deps.money.quote(req.from, req.to, amountIn);
   } catch (error) {
-    throw new ApiError(422, "no-quote", `No quote for ${req.from} → ${req.to} right now (${(error as Error).message}); try a smaller amount or later.`);
+    // The pools refused to quote (a halted market, not enough liquidity): the partner's to retry later.
+    if (error instanceof MoneyRefusalError) throw new ApiError(422, error.reason, `No quote for ${req.from} → ${req.to} right now: ${error.detail}.`);
+    throw error;
   }
   const minAmountOut = req.minAmountOut !== undefined ? toBaseUnits(req.minAmountOut) : (quote.amountOut * BigInt(10_000 - (req.maxSlippageBps ?? 0))) / 10_000n;
   if (quote.amountOut < minAmountOut) {

@@ -48,7 +48,7 @@ export const IdempotencyHeaders = z.object({
   "idempotency-key": z
     .string()
     .regex(IDEMPOTENCY_KEY, "must be 1-64 visible ASCII characters, e.g. a UUID")
-    .openapi({ param: { name: "Idempotency-Key", in: "header" }, example: "5f0c7a9e-8f5b-4f7e-9a55-0b1c2d3e4f50" }),
+    .openapi({ param: { name: "idempotency-key", in: "header", description: "Idempotency-Key (header names are case-insensitive)." }, example: "5f0c7a9e-8f5b-4f7e-9a55-0b1c2d3e4f50" }),
 });
 
 export const TransferRequest = z

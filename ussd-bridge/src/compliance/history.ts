@@ -26,8 +26,3 @@ export async function outgoingSince(db: Db, tables: Tables, accountId: AccountId
     .where(and(eq(o.accountId, accountId), gte(o.createdAt, since), inArray(o.kind, [...OUTGOING_KINDS]), ne(o.status, "failed")));
   return rows.map((r) => ({ ...r, kind: r.kind as OutgoingOp["kind"], asset: r.asset as AssetSymbol, amount: BigInt(r.amount) }));
 }
-
-/** The outbox's key for an operation id: 0x and 64 hex digits. */
-export function opIdKey(opId: bigint): string {
-  return `0x${opId.toString(16).padStart(64, "0")}`;
-}

@@ -9,6 +9,7 @@
  */
 import type { Db, Tables } from "../db/open.js";
 import type { AccountId, AssetSymbol } from "../ports.js";
+import { opIdHex } from "../money/op-id.js";
 import { outgoingSince } from "./history.js";
 import { countryTiers, fromLocalMicros, SEED_USD_PRICES, tierLimits, toLocalMicros, type AssetUsdPrices, type TierTable } from "./tiers.js";
 
@@ -40,8 +41,8 @@ export async function checkTierLimits(
     asset: AssetSymbol;
     amount: bigint;
     at: number;
-    /** The opId being checked, so a retry does not count itself. */
-    opIdKey?: string;
+    /** The operation being checked, so a retry does not count itself. */
+    opId?: bigint;
     recipient?: LimitHolder & { balances: Partial<Record<AssetSymbol, bigint>> };
   },
 ): Promise<TierCheck> {
@@ -55,7 +56,7 @@ export async function checkTierLimits(
   const single = BigInt(limits.maxSingle) * MICROS;
   if (value > single) return { ok: false, reason: "limit-single", limit: inAsset(single) };
 
-  const history = (await outgoingSince(deps.db, deps.tables, sender.accountId, req.at - DAY)).filter((o) => o.opId !== req.opIdKey);
+  const history = (await outgoingSince(deps.db, deps.tables, sender.accountId, req.at - DAY)).filter((o) => req.opId === undefined || o.opId !== opIdHex(req.opId));
   const spent = history.reduce((sum, o) => sum + toLocalMicros(entry, o.asset, o.amount, prices), 0n);
   const daily = BigInt(limits.maxDaily) * MICROS;
   if (spent + value > daily) return { ok: false, reason: "limit-daily", limit: inAsset(daily - spent) };

@@ -22,7 +22,8 @@ import { readFileSync } from "node:fs";
 import type { Db, Tables } from "../db/open.js";
 import type { AccountId, MonitoredOperation, ScreeningResult } from "../ports.js";
 import type { E164 } from "../../../sdk/phone.js";
-import { opIdKey, outgoingSince, type OutgoingOp } from "./history.js";
+import { opIdHex } from "../money/op-id.js";
+import { outgoingSince, type OutgoingOp } from "./history.js";
 import { countryTiers, SEED_USD_PRICES, tierLimits, toLocalMicros, type AssetUsdPrices, type CountryTiers, type TierTable } from "./tiers.js";
 
 const HOUR = 3_600_000;
@@ -141,7 +142,7 @@ export function createMonitor(deps: MonitorDeps) {
     const entry: CountryTiers = countryTiers(tiers, who.country);
     const limits = tierLimits(tiers, who.country, who.tier);
     const local = (o: { asset: OutgoingOp["asset"]; amount: bigint }) => toLocalMicros(entry, o.asset, o.amount, prices);
-    const current = { opId: opIdKey(op.opId), asset: op.asset, amount: op.amount, createdAt: op.at };
+    const current = { opId: opIdHex(op.opId), asset: op.asset, amount: op.amount, createdAt: op.at };
     const findings: Finding[] = [];
     const base = { currency: entry.currency, tier: who.tier };
 
@@ -185,7 +186,7 @@ export function createMonitor(deps: MonitorDeps) {
 
   async function store(op: MonitoredOperation, finding: Finding): Promise<void> {
     const a = tables.alerts;
-    const opId = opIdKey(op.opId);
+    const opId = opIdHex(op.opId);
     const [existing] = await db.select({ id: a.id }).from(a).where(and(eq(a.rule, finding.rule), eq(a.opId, opId))).limit(1);
     if (existing) return;
     await db.insert(a).values({
@@ -205,7 +206,7 @@ export function createMonitor(deps: MonitorDeps) {
     if (who && (op.kind === "transfer" || op.kind === "cash-out")) {
       const young = op.at - who.createdAt < config.newAccountLarge.maxAgeDays * DAY;
       const windowStart = Math.min(op.at - config.velocity.windowMs, op.at - config.structuring.windowMs, young ? who.createdAt : Infinity);
-      const history = (await outgoingSince(db, tables, op.accountId, windowStart)).filter((o) => o.opId !== opIdKey(op.opId));
+      const history = (await outgoingSince(db, tables, op.accountId, windowStart)).filter((o) => o.opId !== opIdHex(op.opId));
       findings.push(...outgoingRules(op, who, history));
     }
     for (const finding of findings) await store(op, finding);

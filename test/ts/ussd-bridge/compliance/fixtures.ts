@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 
 import { accountIdFor, countryOf, type E164 } from "../../../../sdk/phone.js";
 import type { Database } from "../../../../ussd-bridge/src/db/open.js";
-import { opIdKey } from "../../../../ussd-bridge/src/compliance/history.js";
+import { opIdHex } from "../../../../ussd-bridge/src/money/op-id.js";
 import type { AccountId, AssetSymbol } from "../../../../ussd-bridge/src/ports.js";
 
 export const PEPPER = randomBytes(32);
@@ -42,7 +42,7 @@ export async function addOperation(
 ): Promise<bigint> {
   const opId = newOpId();
   await database.db.insert(database.tables.operations).values({
-    opId: opIdKey(opId),
+    opId: opIdHex(opId),
     kind: op.kind ?? "transfer",
     origin: "ussd",
     accountId: op.accountId,

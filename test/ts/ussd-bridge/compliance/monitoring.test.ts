@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { parseUnits } from "viem";
 
 import { createCompliance, type ComplianceService } from "../../../../ussd-bridge/src/compliance/index.js";
-import { opIdKey } from "../../../../ussd-bridge/src/compliance/history.js";
+import { opIdHex } from "../../../../ussd-bridge/src/money/op-id.js";
 import { DEFAULT_MONITORING, monitoringConfig, monitoringConfigFromEnv } from "../../../../ussd-bridge/src/compliance/monitoring.js";
 import { parseSanctionsCsv, SanctionsList } from "../../../../ussd-bridge/src/compliance/sanctions.js";
 import { loadTierTable } from "../../../../ussd-bridge/src/compliance/tiers.js";
@@ -37,7 +37,7 @@ describe("monitoring rules", () => {
 
   const alertsFor = async (opId: bigint) => {
     const rows = await database.db.select().from(database.tables.alerts);
-    return rows.filter((r) => r.opId === opIdKey(opId));
+    return rows.filter((r) => r.opId === opIdHex(opId));
   };
   const op = (accountId: `0x${string}`, amount: bigint, extra: Partial<MonitoredOperation> = {}): MonitoredOperation => ({
     opId: newOpId(),
@@ -189,5 +189,40 @@ describe("monitoring rules", () => {
     assert.throws(() => monitoringConfig({ velocity: { action: "shout" as "alert" } }), /velocity\.action/);
     assert.deepEqual(monitoringConfigFromEnv({}), DEFAULT_MONITORING);
     assert.throws(() => monitoringConfigFromEnv({ JUAPESA_MONITORING_FILE: "/nonexistent/monitoring.json" }), /JUAPESA_MONITORING_FILE/);
+  });
+});
+
+describe("monitoring and alert admin on PostgreSQL (PGlite)", () => {
+  it("stores an alert once and lets an officer list and resolve it over HTTP", async () => {
+    const { Hono } = await import("hono");
+    const { adminRoutes } = await import("../../../../ussd-bridge/src/admin/index.js");
+    const { listen } = await import("./fixtures.js");
+    const database = await openDatabase({ url: "pglite://memory" });
+    const token = "pg-admin-token-0123456789abcdef";
+    const app = new Hono().route("/admin", adminRoutes({ db: database.db, tables: database.tables, token, now: () => T0 }));
+    const server = await listen(app);
+    try {
+      const compliance = createCompliance({ db: database.db, tables: database.tables, sanctions: list, tiers: loadTierTable(), now: () => T0 });
+      const splitter = await addUser(database, "+2348030009001", { createdAt: T0 - 90 * DAY });
+      await addOperation(database, { accountId: splitter, amount: naira("49000"), at: T0 - 3 * HOUR });
+      await addOperation(database, { accountId: splitter, amount: naira("48000"), at: T0 - 2 * HOUR });
+      const third = { opId: newOpId(), kind: "transfer" as const, accountId: splitter, asset: "cNGN" as const, amount: naira("47000"), at: T0 };
+      assert.deepEqual(await compliance.review(third), { allow: true, alerts: ["structuring"] });
+      assert.deepEqual(await compliance.review(third), { allow: true, alerts: ["structuring"] });
+      const auth = { authorization: `Bearer ${token}` };
+      const listed = await (await fetch(`${server.url}/admin/alerts?rule=structuring`, { headers: auth })).json();
+      assert.equal(listed.alerts.length, 1);
+      assert.equal(listed.alerts[0].opId, opIdHex(third.opId));
+      const resolved = await fetch(`${server.url}/admin/alerts/${listed.alerts[0].id}/resolve`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ note: "documented salary advance" }),
+      });
+      assert.equal(resolved.status, 200);
+      assert.deepEqual((await (await fetch(`${server.url}/admin/alerts`, { headers: auth })).json()).alerts, []);
+    } finally {
+      await server.close();
+      await database.close();
+    }
   });
 });

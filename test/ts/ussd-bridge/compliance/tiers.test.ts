@@ -25,7 +25,7 @@ import {
 } from "../../../../ussd-bridge/src/compliance/tiers.js";
 import { openDatabase, type Database } from "../../../../ussd-bridge/src/db/open.js";
 import { addOperation, addUser, DAY, HOUR } from "./fixtures.js";
-import { opIdKey } from "../../../../ussd-bridge/src/compliance/history.js";
+import { opIdHex } from "../../../../ussd-bridge/src/money/op-id.js";
 
 const table = loadTierTable();
 const naira = (n: string) => parseUnits(n, 6);
@@ -155,7 +155,7 @@ describe("off-chain tier limits against the outbox", () => {
     const opId = await addOperation(database, { accountId: sender.accountId, asset: "cNGN", amount: naira("30000"), at: t0, status: "pending" });
     const again = { sender, asset: "cNGN" as const, amount: naira("30000"), at: t0 };
     assert.equal((await checkTierLimits(deps(), again)).ok, false);
-    assert.deepEqual(await checkTierLimits(deps(), { ...again, opIdKey: opIdKey(opId) }), { ok: true });
+    assert.deepEqual(await checkTierLimits(deps(), { ...again, opId }), { ok: true });
   });
 
   it("refuses a transfer that would lift the recipient over their tier's balance limit", async () => {
