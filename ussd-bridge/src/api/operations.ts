@@ -17,7 +17,7 @@ import { parseRefusal } from "../money/outbox.js";
 import { MoneyRefusalError } from "../money/refusal.js";
 import type { AssetSymbol, Compliance, MoneyRefusal, MoneyService, OperationRecord, OpOutcome, Registry, User } from "../ports.js";
 import { ApiError } from "./errors.js";
-import { fromBaseUnits, toBaseUnits, type OperationView } from "./schemas.js";
+import { fromBaseUnits, REFUSALS, toBaseUnits, type OperationView } from "./schemas.js";
 
 export interface OperationDeps {
   db: Db;
@@ -34,22 +34,6 @@ export interface OperationDeps {
 
 /** Called right before the money layer is asked: from then on the response is the key's for good. */
 export type ReachedMoney = () => void;
-
-const REFUSALS: readonly MoneyRefusal[] = [
-  "insufficient-balance",
-  "limit-single",
-  "limit-daily",
-  "limit-balance",
-  "account-frozen",
-  "account-not-open",
-  "self-transfer",
-  "slippage",
-  "market-halted",
-  "pool-limit",
-  "compliance",
-  "invalid-statement",
-  "unknown",
-];
 
 const COMPLIANCE_REFUSAL = "This operation was refused by compliance screening.";
 
@@ -130,7 +114,7 @@ export function recordFields(record: OperationRecord): Pick<OperationView, "stat
   }
   if (record.status === "failed") {
     const { reason } = parseRefusal(record.error ?? null);
-    return { status: "refused", reason: REFUSALS.includes(reason) ? reason : "unknown" };
+    return { status: "refused", reason: (REFUSALS as readonly MoneyRefusal[]).includes(reason) ? reason : "unknown" };
   }
   return { status: "pending", ...(record.txHash ? { txHash: record.txHash } : {}) };
 }

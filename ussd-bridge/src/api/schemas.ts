@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { formatUnits, parseUnits } from "viem";
 
-import { ASSET_SYMBOLS, type AssetSymbol } from "../ports.js";
+import { ASSET_SYMBOLS, type AssetSymbol, type MoneyRefusal } from "../ports.js";
 import { IDEMPOTENCY_KEY } from "./idempotency.js";
 
 export const DECIMALS = 6;
@@ -89,23 +89,26 @@ export const OperationId = z
   .regex(/^0x[0-9a-f]{64}$/, "must be 0x and 64 lowercase hex digits, as returned by POST")
   .openapi({ param: { name: "id", in: "path" }, example: `0x${"ab".repeat(32)}` });
 
-const Refusal = z
-  .enum([
-    "insufficient-balance",
-    "limit-single",
-    "limit-daily",
-    "limit-balance",
-    "account-frozen",
-    "account-not-open",
-    "self-transfer",
-    "slippage",
-    "market-halted",
-    "pool-limit",
-    "compliance",
-    "invalid-statement",
-    "unknown",
-  ])
-  .openapi("Refusal");
+/** Every `MoneyRefusal` of ports.ts, as the API reports it. */
+export const REFUSALS = [
+  "insufficient-balance",
+  "limit-single",
+  "limit-daily",
+  "limit-balance",
+  "account-frozen",
+  "account-not-open",
+  "self-transfer",
+  "slippage",
+  "market-halted",
+  "pool-limit",
+  "compliance",
+  "invalid-statement",
+  "unknown",
+] as const satisfies readonly MoneyRefusal[];
+// Fails to compile when ports.ts gains a refusal this list lacks.
+void (true satisfies Exclude<MoneyRefusal, (typeof REFUSALS)[number]> extends never ? true : never);
+
+const Refusal = z.enum(REFUSALS).openapi("Refusal");
 
 export const Operation = z
   .object({

@@ -45,6 +45,13 @@ const configSchema = z.object({
 
 export type MonitoringConfig = z.infer<typeof configSchema>;
 export type RuleName = "velocity" | "structuring" | "new-account-large" | "sanctions";
+/** Where each rule's settings live in the configuration. */
+const CONFIG_OF: Record<RuleName, keyof MonitoringConfig> = {
+  velocity: "velocity",
+  structuring: "structuring",
+  "new-account-large": "newAccountLarge",
+  sanctions: "sanctions",
+};
 export type Severity = "info" | "warn" | "high";
 
 export const DEFAULT_MONITORING: MonitoringConfig = {
@@ -210,10 +217,8 @@ export function createMonitor(deps: MonitorDeps) {
       findings.push(...outgoingRules(op, who, history));
     }
     for (const finding of findings) await store(op, finding);
-    const blocking = (rule: RuleName) =>
-      config[({ velocity: "velocity", structuring: "structuring", "new-account-large": "newAccountLarge", sanctions: "sanctions" } as const)[rule]].action === "block";
     const rules = [...new Set(findings.map((f) => f.rule))];
-    return { allow: !rules.some(blocking), alerts: rules };
+    return { allow: !rules.some((rule) => config[CONFIG_OF[rule]].action === "block"), alerts: rules };
   }
 
   return { review };

@@ -42,6 +42,22 @@ describe("tier table", () => {
     assert.deepEqual(Object.keys(table.countries).sort(), ["CI", "GH", "KE", "NG", "SL", "SN", "TZ", "UG"]);
   });
 
+  it("matches the table in docs/compliance.md, number for number", () => {
+    const doc = readFileSync(path.resolve(import.meta.dirname, "../../../../ussd-bridge/docs/compliance.md"), "utf8");
+    const rows = doc.split("\n").filter((line) => /^\| (NG|KE|GH|CI, SN|UG|TZ|SL|other) \|/.test(line));
+    assert.equal(rows.length, 8);
+    for (const row of rows) {
+      const cells = row.split("|").map((c) => c.trim());
+      const countries = cells[1] === "other" ? ["default"] : cells[1].split(", ");
+      const documented = cells.slice(3, 6).map((cell) => cell.split("/").map((n) => Number(n.trim().replace(/[^\d]/g, ""))));
+      for (const country of countries) {
+        const entry = country === "default" ? table.default : table.countries[country];
+        assert.equal(entry.currency, cells[2], country);
+        assert.deepEqual(documented, entry.tiers.map((t) => [t.maxSingle, t.maxDaily, t.maxBalance]), country);
+      }
+    }
+  });
+
   it("agrees with the protocol's naira tiers (CBN tiered KYC) and with its conversion into every asset", () => {
     for (const l of TIER_LIMITS_NGN) {
       const row = tierLimits(table, "NG", l.tier);
