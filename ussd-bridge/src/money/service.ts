@@ -78,8 +78,6 @@ const MAX_SENDS = 3;
 /** Transient failures (RPC down) tolerated in one drive before the row is left to `reconcile()`. */
 const MAX_TRANSIENT = 3;
 
-class Transient extends Error {}
-
 export function createMoneyService(options: MoneyServiceOptions): BridgeMoneyService {
   const { db, tables, deployment } = options;
   const client = options.chain.public;
@@ -149,8 +147,11 @@ export function createMoneyService(options: MoneyServiceOptions): BridgeMoneySer
   /** Done by a transaction this row may not know: find it among the vault's events. */
   async function finishExecuted(row: OperationRow): Promise<OpOutcome> {
     const payload = decodePayload(row.payload);
-    const found = await findExecution(client, deployment, row.kind as NewOperation["kind"], BigInt(row.opId), payload.sinceBlock ?? 0n);
-    // Without the event (a node that prunes logs) the last hash sent is the best reference there is.
+    const found = await findExecution(client, deployment, row.kind as NewOperation["kind"], BigInt(row.opId), payload.sinceBlock ?? 0n).catch((error) => {
+      log(`no event found for executed operation ${row.opId.slice(0, 10)}…: ${message(error)}`);
+      return undefined;
+    });
+    // Without the event (a node that prunes logs or limits ranges) the last hash sent is the best reference there is.
     const txHash = found?.txHash ?? (row.txHash as Hex | null) ?? payload.sends.at(-1)?.hash ?? zeroHash;
     return finishDone(row.opId as Hex, txHash, found?.amountOut);
   }
