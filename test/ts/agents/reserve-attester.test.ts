@@ -190,7 +190,7 @@ describe("reserve attester", () => {
     assert.equal((await refusal(client.attest({ rail: "mtn-momo", direction: "collect", providerRef, change: late }))).code, "already-attested");
   });
 
-  it("cannot vouch for an M-Pesa collection whose payer neither the STK query nor the statement shows", async () => {
+  it("vouches for an M-Pesa collection by the payer the statement shows (the STK query names none), for no other account", async () => {
     const rail = mpesa.adapter(attester.url);
     const phone = kenyan("140");
     const request = await rail.collect({ reference: freshKey("ci"), phone, amount: "500", description: "Cash in" });
@@ -205,8 +205,14 @@ describe("reserve attester", () => {
       nonce: ++opSeq,
       deadline: await deadline(),
     };
-    const answer = await refusal(client.attest({ rail: "mpesa", direction: "collect", providerRef: request.providerRef, change }));
-    assert.equal(answer.code, "unverifiable");
+    const someoneElse = { ...change, account: accountIdFor(TEST_PEPPER, kenyan("141")) };
+    const wrong = await refusal(client.attest({ rail: "mpesa", direction: "collect", providerRef: request.providerRef, change: someoneElse }));
+    assert.equal(wrong.code, "account-mismatch");
+    const { change: signed, signatures } = await client.attest({ rail: "mpesa", direction: "collect", providerRef: request.providerRef, change });
+    await openAccount(change.account);
+    assert.deepEqual(signed, change);
+    await vault().write.credit([++opSeq, change.account, change, signatures]);
+    assert.equal(await vault().read.balanceOf([change.account, chain.deployment.USDC]), change.amount);
   });
 
   describe("cash out", () => {

@@ -8,6 +8,7 @@ import { z } from "zod";
 
 import type { RailAdapter, RailStatementLine } from "../ports.js";
 import { callProvider, ProviderError, said, type Fetch } from "./http.js";
+import { e164FromDigits } from "./msisdn.js";
 
 export interface FloatBalance {
   account: string;
@@ -32,6 +33,7 @@ const statementAnswer = z.object({
       receipt: z.string().optional(),
       direction: z.enum(["collect", "payout"]),
       amount: z.string(),
+      msisdn: z.string().optional(),
       state: z.enum(["pending", "succeeded", "failed"]),
       at: z.number(),
     }),
@@ -72,5 +74,11 @@ export async function readSandboxStatement(
     amount: line.amount,
     state: line.state,
     at: line.at,
+    // The wallet the money came from or went to: what the attester checks a cash in against when the
+    // rail's status query does not name the payer (Daraja's STK query does not).
+    phone: line.msisdn ? e164FromDigits(line.msisdn) : undefined,
+    // Only a payout echoes our reference; a collection line's reference field holds the rail's own
+    // short account reference (M-Pesa's AccountReference), which is not ours.
+    reference: line.direction === "payout" ? line.reference : undefined,
   }));
 }
