@@ -94,7 +94,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       console.log(`  partner API      ${bridgeUrl}/api    (OpenAPI: ${bridgeUrl}/openapi.json; partner "${DEV_PARTNER}", secret in .keys/dev-partner-secret)`);
       console.log(`  admin            ${bridgeUrl}/admin  (bearer token in .keys/dev-admin-token)`);
       console.log(`  reserve attester ${attesterUrl}`);
-      for (const [name, url] of Object.entries(sandboxes.urls)) console.log(`  sandbox ${name.padEnd(9)}${url}`);
+      for (const [name, url] of Object.entries(sandboxes.urls)) console.log(`  sandbox ${name.padEnd(10)}${url}`);
       console.log("\nTry it: npm run phone -- +254712345678   (a second phone in another terminal: +254712345679)");
     },
     close,
