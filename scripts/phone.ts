@@ -71,6 +71,29 @@ export async function hop(dial: Dial, sessionId: string, inputs: readonly string
   return response.ok ? text : `END [gateway: HTTP ${response.status}] ${text}`;
 }
 
+/**
+ * Africa's Talking's end-of-session notification, which the gateway posts when a session closes
+ * (to the callback URL's `/events` sibling here): without it the bridge would hold the session
+ * as live until it times out, and refuse the next dial from the same phone meanwhile.
+ */
+export async function hangUp(dial: Dial, sessionId: string, inputs: readonly string[], lastReply: string, startedAt: number): Promise<void> {
+  const form = new URLSearchParams({
+    sessionId,
+    serviceCode: dial.serviceCode,
+    phoneNumber: dial.phone,
+    networkCode: dial.networkCode,
+    status: lastReply.startsWith("END ") ? "Success" : "Incomplete",
+    date: new Date().toISOString().replace("T", " ").slice(0, 19),
+    durationInMillis: String(Date.now() - startedAt),
+    hopsCount: String(inputs.length + 1),
+    input: inputs.at(-1) ?? "",
+    lastAppResponse: lastReply,
+    errorMessage: "",
+    cost: "0",
+  });
+  await fetch(`${dial.url}/events`, { method: "POST", body: form, signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+}
+
 async function main(argv: string[]) {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -97,23 +120,28 @@ async function main(argv: string[]) {
     do {
       const sessionId = `sim-${randomUUID()}`;
       const inputs: string[] = [];
+      const startedAt = Date.now();
+      let reply = "";
       console.log(`\nDialling ${dial.serviceCode} as ${phone} …`);
-      for (;;) {
-        let reply: string;
-        try {
-          reply = await hop(dial, sessionId, inputs);
-        } catch (error) {
-          throw new Error(`cannot reach the bridge at ${dial.url} (${(error as Error).message}); is npm start running?`);
+      try {
+        for (;;) {
+          try {
+            reply = await hop(dial, sessionId, inputs);
+          } catch (error) {
+            throw new Error(`cannot reach the bridge at ${dial.url} (${(error as Error).message}); is npm start running?`);
+          }
+          console.log(renderScreen(reply));
+          if (!reply.startsWith("CON ")) break;
+          const input = await ask();
+          if (input === undefined || input === "q") return;
+          if (input === "") {
+            console.log("(hung up)");
+            break;
+          }
+          inputs.push(input);
         }
-        console.log(renderScreen(reply));
-        if (!reply.startsWith("CON ")) break;
-        const input = await ask();
-        if (input === undefined || input === "q") return;
-        if (input === "") {
-          console.log("(hung up)");
-          break;
-        }
-        inputs.push(input);
+      } finally {
+        if (reply) await hangUp(dial, sessionId, inputs, reply, startedAt);
       }
     } while (values.redial && (await ask()) !== undefined);
   } finally {

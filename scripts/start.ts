@@ -1,23 +1,40 @@
 /**
  * `npm start`: the local JuaPesa stack. Starts a Hardhat node on loopback, deploys the protocol with
- * the Ignition module, seeds attested reserves and pool liquidity, prints the addresses and a short
+ * the Ignition module, seeds attested reserves and pool liquidity, then starts the mobile-money, SMS
+ * and KYC sandboxes, the reserve attester and the USSD bridge; prints the addresses and a short
  * status, and keeps running until Ctrl-C.
  *
- *   --port N   JSON-RPC port (default 8545, or JUAPESA_RPC_PORT)
- *   --once     stop after printing the status (used by the tests)
+ *   --port N            JSON-RPC port (default 8545, or JUAPESA_RPC_PORT)
+ *   --bridge-port N     the USSD bridge (default 8787, or JUAPESA_BRIDGE_PORT)
+ *   --attester-port N   the reserve attester (default 8790)
+ *   --sandbox-port N    the first of the sandboxes' consecutive ports (default 9100)
+ *   --data DIR          where the bridge's and the attester's databases live (default .data)
+ *   --once              stop after printing the status and dialling *789# once (used by the tests)
+ *
+ * Every run is a fresh chain, so the bridge's and attester's databases from an earlier run are
+ * removed: their accounts and operations would name a chain that no longer exists.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { formatUnits } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 
-import { attesterAccounts } from "./lib/dev-keys.js";
+import { attesterAccounts, devSecret } from "./lib/dev-keys.js";
+import { startLocalServices, type LocalServices } from "./lib/local-services.js";
 import { deployStack, seedStack, type Stack } from "./lib/stack.js";
 import { ASSETS, feedId } from "../sdk/protocol.js";
 
 const { values: args } = parseArgs({
-  options: { port: { type: "string" }, once: { type: "boolean", default: false } },
+  options: {
+    port: { type: "string" },
+    "bridge-port": { type: "string" },
+    "attester-port": { type: "string", default: "8790" },
+    "sandbox-port": { type: "string", default: "9100" },
+    data: { type: "string", default: ".data" },
+    once: { type: "boolean", default: false },
+  },
 });
 const port = Number(args.port ?? process.env.JUAPESA_RPC_PORT ?? 8545);
 const root = path.resolve(import.meta.dirname, "..");
@@ -25,12 +42,14 @@ const rpcUrl = `http://127.0.0.1:${port}`;
 
 async function main() {
   const node = startNode();
-  const stop = () => {
+  let services: LocalServices | undefined;
+  const stop = async () => {
+    await services?.close();
     node.kill("SIGINT");
     process.exit(0);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
   try {
     await waitForRpc(rpcUrl, node);
     // A fresh node is a fresh chain: Ignition's journal of an earlier run would not match it.
@@ -39,14 +58,37 @@ async function main() {
     const { network } = await import("hardhat");
     const conn = await network.create("localhost");
     const attesters = attesterAccounts(3);
-    const stack = await deployStack(conn, { attesters, threshold: 2n, seedRates: true });
+    // The bridge holds the vault's operator and compliance roles with its own development key.
+    const operatorKey = devSecret("dev-operator-key");
+    const operator = privateKeyToAccount(operatorKey).address;
+    const stack = await deployStack(conn, { attesters, threshold: 2n, seedRates: true, roles: { operator, compliance: operator } });
     await seedStack(conn, stack, { attesters, threshold: 2n });
     await printStatus(stack, attesters.map((a) => a.address));
+
+    const dataDir = path.resolve(root, args.data);
+    for (const file of ["bridge.db", "reserve-attester.db"]) {
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(path.join(dataDir, file + suffix), { force: true });
+    }
+    mkdirSync(dataDir, { recursive: true });
+    const publicClient = await conn.viem.getPublicClient();
+    await publicClient.request({ method: "hardhat_setBalance" as never, params: [operator, "0x56BC75E2D63100000"] as never }); // 100 ETH for gas
+    services = await startLocalServices({
+      root,
+      rpcUrl,
+      chainId: stack.addresses.chainId,
+      operatorKey,
+      dataDir,
+      bridgePort: Number(args["bridge-port"] ?? process.env.JUAPESA_BRIDGE_PORT ?? 8787),
+      attesterPort: Number(args["attester-port"]),
+      sandboxBasePort: Number(args["sandbox-port"]),
+    });
+    await services.printStatus();
   } catch (error) {
+    await services?.close();
     node.kill("SIGINT");
     throw error;
   }
-  if (args.once) stop();
+  if (args.once) await stop();
   console.log("\nJuaPesa local stack is running. Ctrl-C to stop.");
 }
 

@@ -22,6 +22,12 @@ const FUTURE_IDS: Record<ContractName, string> = {
   XAUt: "JuaPesa#XAUt",
 };
 
+/**
+ * On Hedera the ledger is deployed alone first (ignition/modules/JuaPesaLedger.ts), because the HTS
+ * tokens' issuers need it; JuaPesaHedera.ts then records it again as JuaPesa#AttestationLedger.
+ */
+export const LEDGER_MODULE_FUTURE_ID = "JuaPesaLedger#AttestationLedger";
+
 const ROOT = path.resolve(import.meta.dirname, "..");
 
 export function deploymentFile(chainId: number, root = ROOT): string {
@@ -35,12 +41,24 @@ export class DeploymentNotFoundError extends Error {
   }
 }
 
-/** Reads the addresses Ignition recorded for `chainId`. */
-export function loadDeployment(chainId: number, root = ROOT): Deployment {
+function readAddresses(chainId: number, root: string): Record<string, string> {
   const file = deploymentFile(chainId, root);
   if (!existsSync(file)) throw new DeploymentNotFoundError(chainId, file);
-  const raw = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
-  return fromIgnition(chainId, raw);
+  return JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+}
+
+/** Reads the addresses Ignition recorded for `chainId`. */
+export function loadDeployment(chainId: number, root = ROOT): Deployment {
+  return fromIgnition(chainId, readAddresses(chainId, root));
+}
+
+/** The AttestationLedger that JuaPesaLedger.ts deployed on `chainId`, before anything else existed. */
+export function loadLedgerModuleAddress(chainId: number, root = ROOT): Address {
+  const address = readAddresses(chainId, root)[LEDGER_MODULE_FUTURE_ID];
+  if (!address) {
+    throw new Error(`${deploymentFile(chainId, root)} lacks ${LEDGER_MODULE_FUTURE_ID}: deploy ignition/modules/JuaPesaLedger.ts first.`);
+  }
+  return getAddress(address);
 }
 
 /** Maps Ignition's `{ "JuaPesa#Router": "0x…" }` to `{ router: "0x…" }`; throws on a missing contract. */
@@ -60,11 +78,12 @@ export function fromIgnition(chainId: number, raw: Record<string, string>): Depl
 export function deploymentBlock(chainId: number, name: ContractName, root = ROOT): bigint | undefined {
   const file = path.join(root, "ignition", "deployments", `chain-${chainId}`, "journal.jsonl");
   if (!existsSync(file)) return undefined;
-  const futureId = FUTURE_IDS[name];
+  // A contract that JuaPesaHedera.ts only records (contractAt) has no receipt under its JuaPesa# id.
+  const futureIds = name === "ledger" ? [FUTURE_IDS.ledger, LEDGER_MODULE_FUTURE_ID] : [FUTURE_IDS[name]];
   for (const line of readFileSync(file, "utf8").split("\n")) {
-    if (!line.includes(`"futureId":"${futureId}"`) || !line.includes(`"receipt"`)) continue;
+    if (!line.includes(`"receipt"`) || !futureIds.some((id) => line.includes(`"futureId":"${id}"`))) continue;
     const entry = JSON.parse(line) as { futureId?: string; receipt?: { blockNumber?: number | string } };
-    if (entry.futureId === futureId && entry.receipt?.blockNumber !== undefined) return BigInt(entry.receipt.blockNumber);
+    if (futureIds.includes(entry.futureId ?? "") && entry.receipt?.blockNumber !== undefined) return BigInt(entry.receipt.blockNumber);
   }
   return undefined;
 }

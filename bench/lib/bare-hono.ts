@@ -14,6 +14,7 @@ export function bareUssdApp(): Hono {
     const depth = text === "" ? 0 : text.split("*").length;
     return c.text(depth < 3 ? `CON Welcome to JuaPesa\n1. Send\n2. Balance\n(step ${depth})` : "END Thank you");
   });
+  app.post("/ussd/events", (c) => c.text("OK"));
   return app;
 }
 

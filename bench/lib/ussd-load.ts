@@ -58,10 +58,10 @@ function stats(latencies: number[], seconds: number): HopStats {
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const url = new URL(spec.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
-  const post = (body: string) =>
+  const post = (body: string, suffix = "") =>
     new Promise<string>((resolve, reject) => {
       const request = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: "POST", agent, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } },
+        { host: url.hostname, port: url.port, path: url.pathname + suffix, method: "POST", agent, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } },
         (response) => {
           let text = "";
           response.setEncoding("utf8");
@@ -88,6 +88,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       const flow = spec.flows[(slot + round) % spec.flows.length]!;
       const sessionId = `bench-${process.pid}-${slot}-${++sessionCounter}`;
       const inputs: string[] = [];
+      let ended = false;
       for (const step of flow) {
         if (step.input !== "") inputs.push(step.input);
         const body = new URLSearchParams({ sessionId, serviceCode: spec.serviceCode, phoneNumber, networkCode: "63902", text: inputs.join("*") }).toString();
@@ -106,7 +107,16 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
           if (samples.length < 5) samples.push(reply.slice(0, 200));
         }
         if (t0 >= measureFrom && t1 <= stopAt) latencies[step.kind].push(t1 - t0);
-        if (reply.startsWith("END ")) break;
+        if (reply.startsWith("END ")) {
+          ended = true;
+          break;
+        }
+      }
+      // A flow that stops on a CON screen is a person hanging up: the gateway then posts its
+      // end-of-session notice, as it does in service (not counted as a hop).
+      if (!ended) {
+        const body = new URLSearchParams({ sessionId, serviceCode: spec.serviceCode, phoneNumber, networkCode: "63902", status: "Incomplete", hopsCount: String(flow.length), input: inputs.at(-1) ?? "" }).toString();
+        await post(body, "/events").catch(() => errors++);
       }
     }
   }

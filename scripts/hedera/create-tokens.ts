@@ -43,6 +43,7 @@ import { AUTO_RENEW_PERIOD_SECONDS, MAINNET_USDC_TOKEN_ID, addressToEntityId, en
 import { ASSETS, type AssetSpec } from "../../sdk/protocol.js";
 import { dryRunBanner, isEntryPoint, runCli, table } from "./lib/cli.js";
 import {
+  ISSUER_ADMIN_KEY,
   OPERATOR_ID,
   OPERATOR_KEY,
   hederaClient,
@@ -51,13 +52,7 @@ import {
   parseAccountId,
   privateKeyFromEnv,
   requireEnv,
-  type EnvVar,
 } from "./lib/env.js";
-
-export const ISSUER_ADMIN_KEY: EnvVar = {
-  name: "HEDERA_ISSUER_ADMIN_KEY",
-  purpose: "the issuer contract's admin key, which signs for it as the token's treasury",
-};
 
 /** HTS keeps supply in an int64. */
 const HTS_MAX_SUPPLY = (1n << 63n) - 1n;

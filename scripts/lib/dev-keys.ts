@@ -26,3 +26,16 @@ function devKeys(count: number): Hex[] {
   writeFileSync(KEY_FILE, JSON.stringify(keys), { mode: 0o600 });
   return keys;
 }
+
+/**
+ * A development secret of `bytes` random bytes as 0x-hex, generated once into .keys/<name> and reused,
+ * so a restarted local stack keeps its accounts (the pepper), keys and tokens.
+ */
+export function devSecret(name: string, bytes = 32): Hex {
+  const file = path.resolve(KEY_FILE, "..", name);
+  if (existsSync(file)) return readFileSync(file, "utf8").trim() as Hex;
+  const secret = `0x${Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex")}` as Hex;
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

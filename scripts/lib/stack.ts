@@ -18,7 +18,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import JuaPesaModule from "../../ignition/modules/JuaPesa.js";
 import { signStatement, SupplyChangeKind, type SupplyChange } from "../../sdk/attestation.js";
 import { gasLimitFor, type GasLimitOptions } from "../../sdk/gas.js";
-import { ASSETS, type AssetSpec } from "../../sdk/protocol.js";
+import { ASSETS, feedId, type AssetSpec } from "../../sdk/protocol.js";
 
 /** Seed liquidity: $1,000,000 of pool value at the seed rates, split by the pool's weights. */
 export const SEED_LIQUIDITY: Record<AssetSpec["symbol"], bigint> = {
@@ -32,7 +32,10 @@ const RESERVE_MULTIPLE = 10n;
 export interface StackOptions {
   attesters: readonly PrivateKeyAccount[]; // sorted or not; signatures are packed in ledger order
   threshold?: bigint;
+  /** Report the seed rates from the deployer (default true); needs the deployer to be the reporter. */
   seedRates?: boolean;
+  /** Ignition role parameters (operator, compliance, keeper, reporter, guardian); default: the deployer. */
+  roles?: Partial<Record<"operator" | "compliance" | "keeper" | "reporter" | "guardian", Address>>;
   /** Wallet index of the LP that receives and deposits the seed liquidity (default 0, the admin). */
   lpIndex?: number;
 }
@@ -44,11 +47,22 @@ export async function deployStack(conn: NetworkConnection, options: StackOptions
       JuaPesa: {
         attesters: options.attesters.map((a) => a.address),
         threshold: options.threshold ?? 2n,
-        seedRates: options.seedRates ?? true,
+        ...options.roles,
       },
     },
   });
-  const chainId = await (await viem.getPublicClient()).getChainId();
+  const publicClient = await viem.getPublicClient();
+  const chainId = await publicClient.getChainId();
+  if (options.seedRates ?? true) {
+    // The deployer is every feed's reporter unless `roles.reporter` says otherwise; a local chain starts
+    // from the seed rates (see ignition/modules/JuaPesa.ts for why the module does not report them).
+    const [admin] = await viem.getWalletClients();
+    const oracle = await viem.getContractAt("FxOracle", deployed.oracle.address as Address);
+    for (const asset of ASSETS) {
+      if (!asset.feed) continue;
+      await send(conn, admin!, { address: oracle.address, abi: oracle.abi, functionName: "report", args: [feedId(asset.feed.name), asset.feed.seedRate] });
+    }
+  }
   const addresses = {
     chainId,
     ledger: deployed.ledger.address as Address,

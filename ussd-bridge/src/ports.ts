@@ -193,6 +193,10 @@ export interface RailStatus extends RailRequestResult {
 export interface RailStatementLine {
   providerRef: string;
   receipt?: string;
+  /** Our reference, when the rail echoes it (the attester binds a refund to its payout with it). */
+  reference?: string;
+  /** The customer's number, when the statement shows it (the attester checks the account with it). */
+  phone?: E164;
   direction: "collect" | "payout";
   amount: string;
   state: RailState;

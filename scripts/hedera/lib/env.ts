@@ -18,6 +18,11 @@ export const OPERATOR_KEY: EnvVar = {
   purpose: "that account's private key (hex or DER; HEDERA_OPERATOR_KEY_TYPE=ecdsa|ed25519, default ecdsa)",
 };
 
+export const ISSUER_ADMIN_KEY: EnvVar = {
+  name: "HEDERA_ISSUER_ADMIN_KEY",
+  purpose: "the issuer contract's admin key, which signs for it as the token's treasury",
+};
+
 export class MissingEnvironmentError extends Error {
   constructor(
     readonly missing: readonly EnvVar[],
@@ -57,6 +62,16 @@ export function privateKeyFromEnv(name: string, env: NodeJS.ProcessEnv = process
     throw new Error(`${name} is not a valid ${type} private key: ${(error as Error).message}`);
   }
   throw new Error(`${name}_TYPE must be ecdsa or ed25519, got "${type}"`);
+}
+
+/**
+ * The EVM signing key (0x…) behind a Hedera key variable, for transactions sent through the relay.
+ * Only an ECDSA (secp256k1) key has an EVM address; an Ed25519 key is refused.
+ */
+export function evmPrivateKeyFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): `0x${string}` {
+  const key = privateKeyFromEnv(name, env);
+  if (key.type !== "secp256k1") throw new Error(`${name} is an ${key.type} key; sending through the relay needs an ECDSA (secp256k1) key`);
+  return `0x${key.toStringRaw()}`;
 }
 
 export function publicKeyFromString(text: string, what: string): PublicKey {

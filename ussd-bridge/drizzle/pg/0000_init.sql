@@ -23,7 +23,9 @@ CREATE TABLE "idempotency_keys" (
 	"status" text NOT NULL,
 	"response_status" integer,
 	"response_body" text,
+	"op_id" text,
 	"created_at" bigint NOT NULL,
+	"updated_at" bigint NOT NULL,
 	CONSTRAINT "idempotency_keys_partner_id_key_pk" PRIMARY KEY("partner_id","key")
 );
 --> statement-breakpoint
@@ -127,6 +129,7 @@ CREATE TABLE "users" (
 );
 --> statement-breakpoint
 CREATE INDEX "alerts_open" ON "alerts" USING btree ("resolved_at","created_at");--> statement-breakpoint
+CREATE INDEX "idempotency_keys_op" ON "idempotency_keys" USING btree ("partner_id","op_id");--> statement-breakpoint
 CREATE INDEX "money_requests_payer" ON "money_requests" USING btree ("payer_id","status");--> statement-breakpoint
 CREATE INDEX "operations_status" ON "operations" USING btree ("status");--> statement-breakpoint
 CREATE INDEX "operations_account" ON "operations" USING btree ("account_id","created_at");--> statement-breakpoint

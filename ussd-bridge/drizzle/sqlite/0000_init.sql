@@ -24,10 +24,13 @@ CREATE TABLE `idempotency_keys` (
 	`status` text NOT NULL,
 	`response_status` integer,
 	`response_body` text,
+	`op_id` text,
 	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
 	PRIMARY KEY(`partner_id`, `key`)
 );
 --> statement-breakpoint
+CREATE INDEX `idempotency_keys_op` ON `idempotency_keys` (`partner_id`,`op_id`);--> statement-breakpoint
 CREATE TABLE `kyc_requests` (
 	`id` text PRIMARY KEY NOT NULL,
 	`account_id` text NOT NULL,

@@ -14,7 +14,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { CountryCode } from "libphonenumber-js/max";
-import type { PublicClient, WalletClient } from "viem";
+import type { Hex, PublicClient, WalletClient } from "viem";
 
 import { custodialVaultAbi } from "../../../sdk/abis.generated.js";
 import type { Deployment } from "../../../sdk/deployments.js";
@@ -102,15 +102,20 @@ export function createRegistry(options: RegistryOptions): BridgeRegistry {
     return row;
   }
 
-  /** Opens the account; true once the chain confirms it is open, false if the receipt has not come within `waitMs`. */
-  async function openOnChain(accountId: AccountId, waitMs: number): Promise<boolean> {
-    let hash;
+  /** Opens the account: `open` once the chain confirms it, else the hash whose receipt had not come within `waitMs`. */
+  async function openOnChain(accountId: AccountId, waitMs: number): Promise<{ open: true } | { open: false; hash: Hex }> {
+    let hash: Hex;
     try {
       ({ hash } = await operator.send({ address: deployment.vault, abi: custodialVaultAbi, functionName: "openAccount", args: [accountId, 1] }, { errorAbis: PROTOCOL_ERROR_ABIS }));
     } catch (error) {
-      if (revertOf(error)?.name === "AccountExists") return true;
+      if (revertOf(error)?.name === "AccountExists") return { open: true };
       throw error;
     }
+    return (await confirmed(accountId, hash, waitMs)) ? { open: true } : { open: false, hash };
+  }
+
+  /** True once `hash` (an opening) has a receipt and the account is open; false if no receipt came within `waitMs`. */
+  async function confirmed(accountId: AccountId, hash: Hex, waitMs: number): Promise<boolean> {
     const receipt = await receiptWithin(options.chain.public, hash, waitMs);
     if (!receipt) return false;
     if (receipt.status === "success" || (await isOpen(accountId))) return true;
@@ -127,11 +132,9 @@ export function createRegistry(options: RegistryOptions): BridgeRegistry {
   }
 
   async function finishOpening(accountId: AccountId): Promise<boolean> {
-    if (await openOnChain(accountId, SETTLE_MS)) {
-      await activate(accountId);
-      return true;
-    }
-    return false;
+    if (!(await openOnChain(accountId, SETTLE_MS)).open) return false;
+    await activate(accountId);
+    return true;
   }
 
   async function verifyPin(accountId: AccountId, pin: string): Promise<PinCheck> {
@@ -186,8 +189,16 @@ export function createRegistry(options: RegistryOptions): BridgeRegistry {
       if (inserted.length === 0) return { ok: false, reason: "already-registered" };
 
       try {
-        if (await openOnChain(accountId, budgetMs)) await activate(accountId);
-        else void finishOpening(accountId).catch(() => undefined); // resumeOpenings() retries it at the next start
+        const opening = await openOnChain(accountId, budgetMs);
+        if (opening.open) await activate(accountId);
+        else {
+          // Still being mined: the person is registered; the row turns active on the receipt (or at the next start).
+          void confirmed(accountId, opening.hash, SETTLE_MS)
+            .then(async (open) => {
+              if (open) await activate(accountId);
+            })
+            .catch(() => undefined);
+        }
       } catch (error) {
         await db.delete(users).where(and(eq(users.accountId, accountId), eq(users.status, "opening")));
         throw new RegistrationError({ cause: error });

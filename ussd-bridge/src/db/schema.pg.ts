@@ -138,9 +138,11 @@ export const idempotencyKeys = pgTable(
     status: text("status").notNull(), // in-progress | done
     responseStatus: integer("response_status"),
     responseBody: text("response_body"),
+    opId: text("op_id"), // the operation this key drives (0x-hex), so a partner can look it up by id
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    updatedAt: bigint("updated_at", { mode: "number" }).notNull(), // last claimed: an in-progress key not touched for a while is reclaimed
   },
-  (t) => [primaryKey({ columns: [t.partnerId, t.key] })],
+  (t) => [primaryKey({ columns: [t.partnerId, t.key] }), index("idempotency_keys_op").on(t.partnerId, t.opId)],
 );
 
 /** SMS notices, sent through the Africa's Talking adapter; kept until the gateway accepts them. */

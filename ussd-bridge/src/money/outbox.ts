@@ -28,11 +28,20 @@ export type OpRequest =
   | { kind: "convert"; account: AccountId; tokenIn: Address; tokenOut: Address; amountIn: bigint; minAmountOut: bigint; deadline: bigint }
   | { kind: "credit" | "refund" | "debit"; account: AccountId; change: SupplyChange; signatures: Hex };
 
+/** One transaction sent for an operation, recorded before it was handed to the node. */
+export interface OutboxSend {
+  nonce: number;
+  /** Known before the broadcast for a locally signed transaction; after it for a node-signed one. */
+  hash?: Hex;
+  /** When it was handed to the node (ms). */
+  at: number;
+}
+
 export interface Payload {
   request: OpRequest;
   /** The chain's block number just before the first send: where to look for the execution's event. */
   sinceBlock?: bigint;
-  sends: SentTransaction[];
+  sends: OutboxSend[];
 }
 
 export interface NewOperation {
@@ -121,9 +130,18 @@ export function createOutbox(db: Db, tables: Tables, now: () => number) {
       await updatePayload(opId, (p) => ({ ...p, sinceBlock: p.sinceBlock ?? blockNumber }));
     },
 
-    /** A transaction is out: the row is `submitted` with its hash, and the send is kept with its nonce. */
-    recordSend(opId: Hex, sent: SentTransaction): Promise<boolean> {
-      return updatePayload(opId, (p) => ({ ...p, sends: [...p.sends, sent] }), (p) => ({ status: "submitted", txHash: sent.hash, attempts: p.sends.length + 1, error: null }));
+    /** A transaction is about to go out (signed, nonce taken): the row is `submitted` and keeps the send. */
+    recordSend(opId: Hex, send: OutboxSend): Promise<boolean> {
+      return updatePayload(
+        opId,
+        (p) => ({ ...p, sends: [...p.sends, send] }),
+        (p) => ({ status: "submitted", attempts: p.sends.length + 1, error: null, ...(send.hash ? { txHash: send.hash } : {}) }),
+      );
+    },
+
+    /** The node's hash for a send recorded without one (a node-signed transaction). */
+    setSendHash(opId: Hex, sent: SentTransaction): Promise<boolean> {
+      return updatePayload(opId, (p) => ({ ...p, sends: p.sends.map((s) => (s.nonce === sent.nonce && !s.hash ? { ...s, hash: sent.hash } : s)) }), () => ({ txHash: sent.hash }));
     },
 
     /** Notes why the last try did not get through (a timeout, a refused connection) on a row that stays open. */

@@ -16,7 +16,7 @@
  * One sender per key per process: the registry (account openings) and the money service share it.
  */
 import type { Abi, Address, Hex, PublicClient, WalletClient } from "viem";
-import { encodeFunctionData } from "viem";
+import { encodeFunctionData, keccak256 } from "viem";
 
 import { gasLimitFor, type GasLimitOptions } from "../../../sdk/gas.js";
 
@@ -32,13 +32,22 @@ export interface SentTransaction {
   nonce: number;
 }
 
+export interface SendOptions extends GasLimitOptions {
+  /**
+   * Called with the nonce (and, for a locally signed transaction, the hash) once the transaction is
+   * signed and before it is handed to the node, so the caller can record it first: if the answer is
+   * then lost, the caller still knows which nonce may carry its call. A throw here sends nothing.
+   */
+  beforeBroadcast?: (tx: { nonce: number; hash?: Hex }) => Promise<unknown>;
+}
+
 export interface TxSender {
   readonly address: Address;
   /**
    * Estimates gas (sdk/gas.ts: estimate plus margin; throws GasEstimateError, carrying the revert,
    * when the call would revert, and nothing is sent), then signs and sends in nonce order.
    */
-  send(call: ContractCall, options?: GasLimitOptions): Promise<SentTransaction>;
+  send(call: ContractCall, options?: SendOptions): Promise<SentTransaction>;
 }
 
 export interface ChainClients {
@@ -64,19 +73,21 @@ export function createTxSender(chain: ChainClients): TxSender {
     return chain.public.getTransactionCount({ address: account.address, blockTag: "pending" });
   }
 
-  async function sendWithNonce(request: Record<string, unknown>, nonce: number): Promise<Hex> {
+  async function sendWithNonce(request: Record<string, unknown>, nonce: number, beforeBroadcast: SendOptions["beforeBroadcast"]): Promise<Hex> {
     if (account.type === "local") {
       // viem's signTransaction takes the prepared request; its generic types cannot follow a request built at run time.
       const serializedTransaction = await account.signTransaction!({ ...request, nonce } as Parameters<NonNullable<typeof account.signTransaction>>[0]);
+      await beforeBroadcast?.({ nonce, hash: keccak256(serializedTransaction) });
       return chain.wallet.sendRawTransaction({ serializedTransaction });
     }
     // A JSON-RPC account (a node's unlocked key): the node signs, with the nonce we assign.
+    await beforeBroadcast?.({ nonce });
     return chain.wallet.sendTransaction({ ...request, nonce, account, chain: null } as Parameters<WalletClient["sendTransaction"]>[0]);
   }
 
   return {
     address: account.address,
-    async send(call, options = {}) {
+    async send(call, options: SendOptions = {}) {
       const request = { ...call, account };
       const gas = await gasLimitFor(chain.public, request as Parameters<typeof gasLimitFor>[1], options);
       const data = encodeFunctionData({ abi: call.abi, functionName: call.functionName, args: call.args });
@@ -95,7 +106,7 @@ export function createTxSender(chain: ChainClients): TxSender {
         for (let tries = 0; ; tries++) {
           const nonce = nextNonce ?? (await pendingNonce());
           try {
-            const hash = await sendWithNonce(fields, nonce);
+            const hash = await sendWithNonce(fields, nonce, options.beforeBroadcast);
             nextNonce = nonce + 1;
             return { hash, nonce };
           } catch (error) {

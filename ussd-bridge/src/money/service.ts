@@ -27,7 +27,7 @@ import type { Db, Tables } from "../db/open.js";
 import { ASSET_SYMBOLS, type AccountId, type AssetSymbol, type Compliance, type Limits, type MoneyRefusal, type MoneyService, type OperationRecord, type OpOutcome } from "../ports.js";
 import { executionInLogs, findExecution, vaultCall } from "./calls.js";
 import { opIdHex } from "./op-id.js";
-import { createOutbox, decodePayload, isFinal, parseRefusal, toRecord, type NewOperation, type OperationRow } from "./outbox.js";
+import { createOutbox, decodePayload, isFinal, parseRefusal, toRecord, type NewOperation, type OperationRow, type OutboxSend } from "./outbox.js";
 import { createQuoter } from "./quote.js";
 import { receiptIfAny, receiptWithin, sleep } from "./receipts.js";
 import { MoneyRefusalError, PROTOCOL_ERROR_ABIS, refusalOf, revertOf } from "./refusal.js";
@@ -50,6 +50,12 @@ export interface MoneyServiceOptions {
   compliance?: Pick<Compliance, "review">;
   /** How long an operation is watched in the background before it is left to `reconcile()`. */
   settleMs?: number;
+  /**
+   * How long a sent transaction the node does not know may still be on its way before it counts as
+   * lost and is sent again. An Ethereum node knows a transaction the moment it accepts it; Hedera's
+   * relay shows one only once the mirror node has it, a few seconds later.
+   */
+  unknownGraceMs?: number;
   /** How long a convert may wait to execute before the vault refuses it (its deadline), in seconds. */
   convertTtlSeconds?: number;
   /** Runs `reconcile()` on this interval (the app sets it; tests call reconcile themselves). */
@@ -65,13 +71,12 @@ export type BridgeMoneyService = MoneyService & {
 };
 
 const SETTLE_MS = 120_000;
+const UNKNOWN_GRACE_MS = 15_000;
 const CONVERT_TTL_SECONDS = 600;
 /** Sends per operation in one drive: a send that runs out of gas is retried with a fresh estimate. */
 const MAX_SENDS = 3;
 /** Transient failures (RPC down) tolerated in one drive before the row is left to `reconcile()`. */
 const MAX_TRANSIENT = 3;
-
-class Transient extends Error {}
 
 export function createMoneyService(options: MoneyServiceOptions): BridgeMoneyService {
   const { db, tables, deployment } = options;
@@ -79,6 +84,7 @@ export function createMoneyService(options: MoneyServiceOptions): BridgeMoneySer
   const now = options.now ?? Date.now;
   const defaultBudget = options.budgetMs ?? DEFAULTS.budgetMs;
   const settleMs = options.settleMs ?? SETTLE_MS;
+  const unknownGraceMs = options.unknownGraceMs ?? UNKNOWN_GRACE_MS;
   const log = options.log ?? ((message: string) => console.warn(`[money] ${message}`));
   const sender = options.chain.sender ?? createTxSender({ public: client, wallet: options.chain.wallet });
   const outbox = createOutbox(db, tables, now);
@@ -141,8 +147,11 @@ export function createMoneyService(options: MoneyServiceOptions): BridgeMoneySer
   /** Done by a transaction this row may not know: find it among the vault's events. */
   async function finishExecuted(row: OperationRow): Promise<OpOutcome> {
     const payload = decodePayload(row.payload);
-    const found = await findExecution(client, deployment, row.kind as NewOperation["kind"], BigInt(row.opId), payload.sinceBlock ?? 0n);
-    // Without the event (a node that prunes logs) the last hash sent is the best reference there is.
+    const found = await findExecution(client, deployment, row.kind as NewOperation["kind"], BigInt(row.opId), payload.sinceBlock ?? 0n).catch((error) => {
+      log(`no event found for executed operation ${row.opId.slice(0, 10)}…: ${message(error)}`);
+      return undefined;
+    });
+    // Without the event (a node that prunes logs or limits ranges) the last hash sent is the best reference there is.
     const txHash = found?.txHash ?? (row.txHash as Hex | null) ?? payload.sends.at(-1)?.hash ?? zeroHash;
     return finishDone(row.opId as Hex, txHash, found?.amountOut);
   }
@@ -158,35 +167,47 @@ export function createMoneyService(options: MoneyServiceOptions): BridgeMoneySer
     return client.readContract({ address: deployment.vault, abi: custodialVaultAbi, functionName: "isOperationExecuted", args: [BigInt(opId)] });
   }
 
-  /** True when no transaction in `sends` can still execute: each has a receipt, or its nonce was used by another. */
-  async function cannotLand(sends: SentTransaction[]): Promise<boolean> {
-    if (sends.length === 0) return true;
-    const mined = await client.getTransactionCount({ address: sender.address, blockTag: "latest" });
-    for (const sent of sends) {
-      if (sent.nonce < mined) continue; // the nonce is spent: this transaction either ran (and has a receipt) or never will
-      if (!(await receiptIfAny(client, sent.hash))) return false;
-    }
-    return true;
+  /** The account's mined nonce count: every send with a lower nonce is final (it ran, or another transaction took its nonce). */
+  function minedNonce(): Promise<number> {
+    return client.getTransactionCount({ address: sender.address, blockTag: "latest" });
   }
 
-  /** A send that has no receipt and never will: its nonce went to another transaction, or the node no longer knows it. */
-  async function isLost(sent: SentTransaction): Promise<boolean> {
-    if (await receiptIfAny(client, sent.hash)) return false;
-    const mined = await client.getTransactionCount({ address: sender.address, blockTag: "latest" });
-    if (sent.nonce < mined) return true;
+  /** Whether the node knows a send: mined (with its receipt when the hash is known), waiting to be mined, or not at all. */
+  async function sendState(sent: OutboxSend): Promise<{ kind: "mined"; receipt?: TransactionReceipt } | { kind: "waiting" } | { kind: "unknown" }> {
+    if (sent.hash) {
+      const receipt = await receiptIfAny(client, sent.hash);
+      if (receipt) return { kind: "mined", receipt };
+    }
+    if (sent.nonce < (await minedNonce())) return { kind: "mined" };
+    if (!sent.hash) return { kind: "unknown" };
     try {
       await client.getTransaction({ hash: sent.hash });
-      return false;
+      return { kind: "waiting" };
     } catch (error) {
-      if (error instanceof TransactionNotFoundError) return true;
+      if (error instanceof TransactionNotFoundError) return { kind: "unknown" };
       throw error;
     }
   }
 
   /**
+   * True when no send recorded for an operation can still execute, so a refusal now is final: each
+   * one's nonce is spent, or the node has not known it for longer than anything takes to land.
+   */
+  async function cannotLand(sends: OutboxSend[]): Promise<boolean> {
+    if (sends.length === 0) return true;
+    const mined = await minedNonce();
+    for (const sent of sends) {
+      if (sent.nonce < mined) continue;
+      if (now() - sent.at <= settleMs) return false;
+      if ((await sendState(sent)).kind === "waiting") return false;
+    }
+    return true;
+  }
+
+  /**
    * Takes an open row as far as it can go: to `done` or `failed`, or, when the chain does not answer
-   * in time, leaves it open and answers `pending`. Never sends while an earlier send could still land
-   * unless the vault would refuse the repeat anyway.
+   * in time, leaves it open and answers `pending`. Never marks a row failed while a transaction sent
+   * for it could still execute.
    */
   async function drive(opId: Hex): Promise<OpOutcome> {
     let transient = 0;
@@ -200,17 +221,21 @@ export function createMoneyService(options: MoneyServiceOptions): BridgeMoneySer
         const payload = decodePayload(row.payload);
         const last = payload.sends.at(-1);
         if (last) {
-          let receipt = await receiptIfAny(client, last.hash);
-          if (!receipt && !(await isLost(last))) {
-            receipt = await receiptWithin(client, last.hash, settleMs, { signal: closing.signal });
-            if (!receipt && !(await isLost(last))) return outcomeOf(row); // still on its way: reconcile() looks again later
+          let state = await sendState(last);
+          if (state.kind !== "mined" && last.hash) {
+            // Waiting to be mined: wait. Unknown: give it the grace some nodes need to show a fresh one.
+            const wait = state.kind === "waiting" ? settleMs : last.at + unknownGraceMs - now();
+            const receipt = wait > 0 ? await receiptWithin(client, last.hash, wait, { signal: closing.signal }) : undefined;
+            if (receipt) state = { kind: "mined", receipt };
+            else if (state.kind === "waiting" || (await sendState(last)).kind === "waiting") return outcomeOf(row); // reconcile() looks again later
           }
-          if (receipt?.status === "success") return await finishReceipt(row, receipt);
+          if (state.kind === "mined" && state.receipt?.status === "success") return await finishReceipt(row, state.receipt);
           // Reverted although the estimate passed (state moved in between, or out of gas), or lost on
-          // the way: unless the vault executed the id after all, it is sent again below.
+          // the way: unless the vault executed the id after all, it is sent again below (the vault
+          // refuses a double, so sending again is safe).
           if (await isExecuted(opId)) return await finishExecuted(row);
-        } else if (row.attempts > 0 || payload.sinceBlock !== undefined) {
-          // A send may have gone out before a crash without its hash being recorded.
+        } else if (payload.sinceBlock !== undefined) {
+          // A send was being prepared when the bridge stopped: the vault knows whether it ran.
           if (await isExecuted(opId)) return await finishExecuted(row);
         }
         if (sendsHere >= MAX_SENDS) return outcomeOf(row);
@@ -219,23 +244,25 @@ export function createMoneyService(options: MoneyServiceOptions): BridgeMoneySer
         try {
           call = await vaultCall(deployment.vault, BigInt(opId), payload.request, quoter, symbolOf);
         } catch (error) {
-          if (error instanceof MoneyRefusalError && (await cannotLand(payload.sends))) return await finishFailed(opId, error.reason, error.detail);
-          throw error;
+          if (!(error instanceof MoneyRefusalError)) throw error;
+          if (await cannotLand(payload.sends)) return await finishFailed(opId, error.reason, error.detail);
+          return outcomeOf(row); // an earlier send may still execute: reconcile() looks again later
         }
         if (payload.sinceBlock === undefined) await outbox.markSearchFrom(opId, await client.getBlockNumber());
         let sent: SentTransaction;
         try {
-          sent = await sender.send(call, { errorAbis: PROTOCOL_ERROR_ABIS });
+          sendsHere++;
+          sent = await sender.send(call, { errorAbis: PROTOCOL_ERROR_ABIS, beforeBroadcast: (tx) => outbox.recordSend(opId, { ...tx, at: now() }) });
         } catch (error) {
           const revert = revertOf(error);
           if (!revert) throw error;
-          if (revert.name === "OperationAlreadyExecuted") return await finishExecuted((await outbox.get(opId))!);
-          if (!(await cannotLand(payload.sends))) return outcomeOf(row); // an earlier send may still execute: wait for it
+          const current = (await outbox.get(opId))!;
+          if (revert.name === "OperationAlreadyExecuted") return await finishExecuted(current);
+          if (!(await cannotLand(decodePayload(current.payload).sends))) return outcomeOf(current); // an earlier send may still execute
           const { reason, detail } = refusalOf(revert);
           return await finishFailed(opId, reason, detail);
         }
-        sendsHere++;
-        await outbox.recordSend(opId, sent);
+        await outbox.setSendHash(opId, sent);
       } catch (error) {
         // Not a refusal: nobody knows yet whether anything happened, so the row stays open.
         if (++transient > MAX_TRANSIENT) {
@@ -243,7 +270,8 @@ export function createMoneyService(options: MoneyServiceOptions): BridgeMoneySer
           log(`operation ${opId.slice(0, 10)}… left for reconcile after: ${message(error)}`);
           return outcomeOf((await outbox.get(opId))!);
         }
-        await sleep(250 * 4 ** (transient - 1), closing.signal);
+        // The first retry at once (a send the node answered with an error may well have been mined), then back off.
+        if (transient > 1) await sleep(250 * 4 ** (transient - 2), closing.signal);
       }
     }
   }

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { eq } from "drizzle-orm";
+import { createPublicClient, custom, type PublicClient } from "viem";
 
 import { accountIdFor } from "../../../../sdk/phone.js";
 import { LOCK_MS } from "../../../../ussd-bridge/src/accounts/lockout.js";
@@ -143,6 +144,34 @@ describe("registry: registration", () => {
     assert.equal(await s.registry.resumeOpenings(), 1);
     assert.equal(await vaultTier(accountId), 1);
     assert.equal(await s.registry.resumeOpenings(), 0);
+    await s.database.close();
+  });
+
+  it("answers within its budget while the opening is mined, and finishes it without a second transaction", async () => {
+    // A node slow to produce receipts: none until the test lets them through.
+    let holdReceipts = true;
+    const transport = custom(
+      {
+        async request({ method, params }: { method: string; params?: unknown }) {
+          if (method === "eth_getTransactionReceipt" && holdReceipts) return null;
+          return chain.conn.provider.request({ method, params: params as never });
+        },
+      },
+      { retryCount: 0 },
+    );
+    const slowPublic = createPublicClient({ chain: chain.public.chain, transport }) as PublicClient;
+    const s = await setup({ chain: { public: slowPublic, wallet: chain.wallet }, budgetMs: 50 });
+    const phone = "+254712345010";
+    const result = await s.registry.register({ phone, lang: "en", pin: "4826" });
+    assert.ok(result.ok);
+    assert.equal(result.user.status, "active");
+    const row = async () => (await s.database.db.select().from(s.database.tables.users).where(eq(s.database.tables.users.phone, phone)))[0]!;
+    assert.equal((await row()).status, "opening");
+    holdReceipts = false;
+    for (let i = 0; i < 100 && (await row()).status !== "active"; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await row()).status, "active");
+    const opened = await chain.public.getContractEvents({ address: chain.deployment.vault, abi: chain.stack.contracts.vault.abi, eventName: "AccountOpened", args: { account: result.user.accountId }, fromBlock: 0n });
+    assert.equal(opened.length, 1);
     await s.database.close();
   });
 

@@ -88,3 +88,35 @@ export function listScreening(listed: readonly E164[]): Pick<Compliance, "screen
     },
   };
 }
+
+/**
+ * Clients whose connection dies at a chosen moment, as a crashed bridge's would: "before" a method
+ * the request never reaches the chain; "after" the chain answers and then everything fails;
+ * "answer-lost" the chain executes it but the bridge never hears back.
+ */
+export function crashingClients(chain: ChainFixture, method: string, when: "before" | "after" | "answer-lost") {
+  let crashed = false;
+  const lost = () => new Error("connection lost (simulated crash)");
+  const transport = custom(
+    {
+      async request({ method: m, params }: { method: string; params?: unknown }) {
+        if (crashed) throw lost();
+        if (m === method && when === "before") {
+          crashed = true;
+          throw lost();
+        }
+        const result = await chain.conn.provider.request({ method: m, params: params as never });
+        if (m === method && when !== "before") {
+          crashed = true;
+          if (when === "answer-lost") throw lost();
+        }
+        return result;
+      },
+    },
+    { retryCount: 0 },
+  );
+  return {
+    public: createPublicClient({ chain: chain.public.chain, transport }) as PublicClient,
+    wallet: createWalletClient({ account: privateKeyToAccount(HARDHAT_KEY_0), chain: chain.public.chain, transport }),
+  };
+}

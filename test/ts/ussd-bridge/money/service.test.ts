@@ -8,8 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createPublicClient, createWalletClient, custom, keccak256, parseUnits, toHex, type Hex, type PublicClient } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { keccak256, parseUnits, toHex, type Hex } from "viem";
 
 import { feedId, WAD } from "../../../../sdk/protocol.js";
 import { openDatabase, type Database } from "../../../../ussd-bridge/src/db/open.js";
@@ -17,7 +16,7 @@ import { opIdFor } from "../../../../ussd-bridge/src/money/op-id.js";
 import { createMoneyService, type BridgeMoneyService, type MoneyServiceOptions } from "../../../../ussd-bridge/src/money/service.js";
 import { MoneyRefusalError } from "../../../../ussd-bridge/src/money/refusal.js";
 import type { OperationRecord } from "../../../../ussd-bridge/src/ports.js";
-import { chainFixture, HARDHAT_KEY_0, type ChainFixture } from "./fixture.js";
+import { chainFixture, crashingClients, type ChainFixture } from "./fixture.js";
 
 const cngn = (naira: string) => parseUnits(naira, 6);
 const account = (label: string): Hex => keccak256(toHex(`money test account ${label}`));
@@ -41,7 +40,7 @@ async function database(file?: string): Promise<Database> {
 }
 
 function service(db: Database, overrides: Partial<MoneyServiceOptions> = {}): BridgeMoneyService {
-  const s = createMoneyService({ db: db.db, tables: db.tables, chain: { public: chain.public, wallet: chain.wallet }, deployment: chain.deployment, budgetMs: 10_000, log: () => {}, ...overrides });
+  const s = createMoneyService({ db: db.db, tables: db.tables, chain: { public: chain.public, wallet: chain.wallet }, deployment: chain.deployment, budgetMs: 10_000, unknownGraceMs: 0, log: () => {}, ...overrides });
   services.push(s);
   return s;
 }
@@ -61,38 +60,6 @@ const operatorNonce = () => chain.public.getTransactionCount({ address: chain.wa
 
 async function transferEvents(opId: bigint) {
   return chain.public.getContractEvents({ address: chain.deployment.vault, abi: chain.stack.contracts.vault.abi, eventName: "Transferred", args: { opId }, fromBlock: 0n });
-}
-
-/**
- * Clients whose connection dies at a chosen moment, as a crashed bridge's would: "before" a method
- * the request never reaches the chain; "after" the chain answers and then everything fails;
- * "answer-lost" the chain executes it but the bridge never hears back.
- */
-function crashingClients(method: string, when: "before" | "after" | "answer-lost") {
-  let crashed = false;
-  const lost = () => new Error("connection lost (simulated crash)");
-  const transport = custom(
-    {
-      async request({ method: m, params }: { method: string; params?: unknown }) {
-        if (crashed) throw lost();
-        if (m === method && when === "before") {
-          crashed = true;
-          throw lost();
-        }
-        const result = await chain.conn.provider.request({ method: m, params: params as never });
-        if (m === method && when !== "before") {
-          crashed = true;
-          if (when === "answer-lost") throw lost();
-        }
-        return result;
-      },
-    },
-    { retryCount: 0 },
-  );
-  return {
-    public: createPublicClient({ chain: chain.public.chain, transport }) as PublicClient,
-    wallet: createWalletClient({ account: privateKeyToAccount(HARDHAT_KEY_0), chain: chain.public.chain, transport }),
-  };
 }
 
 describe("money: transfers", () => {
@@ -188,6 +155,21 @@ describe("money: transfers", () => {
     assert.deepEqual(await money.limits(frozen, "cNGN"), { maxSingle: 0n, remainingToday: 0n, maxBalance: 0n });
   });
 
+  it("of two sends that together overdraw, lands one and refuses the other as insufficient", async () => {
+    const money = service(await database());
+    const [a, b] = [account("t4b-a"), account("t4b-b")];
+    await open(a, b);
+    await fund(money, a, "cNGN", cngn("100"), "t4b");
+    const outcomes = await Promise.all(
+      ["x", "y"].map((step) => money.transfer({ opId: opIdFor("ussd", "session-t4b", step), origin: "ussd", from: a, to: b, asset: "cNGN", amount: cngn("60") })),
+    );
+    assert.deepEqual(outcomes.map((o) => o.status).sort(), ["done", "refused"]);
+    const refused = outcomes.find((o) => o.status === "refused");
+    assert.equal(refused?.status === "refused" && refused.reason, "insufficient-balance");
+    assert.equal(await balance(a), cngn("40"));
+    assert.equal(await balance(b), cngn("60"));
+  });
+
   it("refuses a non-positive amount at once, without an outbox row", async () => {
     const money = service(await database());
     const opId = opIdFor("ussd", "session-t4", "send");
@@ -271,7 +253,7 @@ describe("money: crash safety", () => {
 
     // The first bridge: its connection dies at the chosen moment, as if the process stopped there.
     const crashingDb = await database(file);
-    const crashing = service(crashingDb, { chain: crashingClients(method, when) });
+    const crashing = service(crashingDb, { chain: crashingClients(chain, method, when) });
     const opId = opIdFor("ussd", `session-${label}`, "send");
     const before = await crashing.transfer({ opId, origin: "ussd", from: a, to: b, asset: "cNGN", amount: cngn("30"), budgetMs: 300 });
     assert.equal(before.status, "pending");
@@ -315,7 +297,7 @@ describe("money: crash safety", () => {
   it("marks an open operation the vault now refuses as failed when no earlier send can land", async () => {
     const file = path.join(tmp, "refused-on-reconcile.db");
     const db1 = await database(file);
-    const crashing = service(db1, { chain: crashingClients("eth_sendRawTransaction", "before") });
+    const crashing = service(db1, { chain: crashingClients(chain, "eth_sendRawTransaction", "before") });
     const [a, b] = [account("t8-a"), account("t8-b")];
     await open(a, b);
     const opId = opIdFor("ussd", "session-t8", "send");

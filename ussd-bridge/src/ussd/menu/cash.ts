@@ -7,6 +7,7 @@
  * asks the JuaPesa PIN. Both hand the work to the cash service, keyed by the session, which follows
  * the rail, the reserve attester and the vault from there and texts the result.
  */
+import { assetForFiat, fiatForAsset } from "../../cash/rates.js";
 import { ASSET_SYMBOLS, type CashService, type RailId } from "../../ports.js";
 import { formatAmount, formatFiat, formatMoney, parseFiat } from "../amounts.js";
 import { currencyOf, defaultRail, RAIL_NAMES, railsFor } from "../rails.js";
@@ -38,9 +39,9 @@ function pickRail(next: "cashIn.amount" | "cashOut.amount") {
 /** The asset amount a fiat amount buys at the custodian's rate, or undefined when the rate is unknown. */
 function assetFor(cash: CashService, rail: RailId, fiat: string): Pick<FlowData, "asset" | "amountOut"> {
   try {
-    const { asset, assetPerFiat } = cash.rate(rail);
-    if (assetPerFiat.den <= 0n) return {};
-    return { asset, amountOut: ((BigInt(fiat) * assetPerFiat.num) / assetPerFiat.den).toString() };
+    const rate = cash.rate(rail);
+    if (rate.assetPerFiat.den <= 0n) return {};
+    return { asset: rate.asset, amountOut: assetForFiat(rate, fiat).toString() };
   } catch {
     return {};
   }
@@ -51,7 +52,7 @@ function fiatFor(cash: CashService, rail: RailId, asset: string, amount: bigint)
   try {
     const rate = cash.rate(rail);
     if (rate.asset !== asset || rate.assetPerFiat.num <= 0n) return undefined;
-    return ((amount * rate.assetPerFiat.den) / rate.assetPerFiat.num).toString();
+    return fiatForAsset(rate, amount);
   } catch {
     return undefined;
   }
