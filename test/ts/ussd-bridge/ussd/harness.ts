@@ -75,8 +75,8 @@ export function recordingCash(answer: (call: CashCall) => CashOutcome = (call) =
       return answer(call);
     },
     async onCallback() {},
-    // 1 KES buys 0.0075 USDC (about 133 KES to the dollar): base units per whole shilling.
-    rate: () => ({ asset: "USDC", assetPerFiat: { num: 7_500n, den: 1n } }),
+    // Whole USDC per whole shilling, as the custodian's table has it (cash/rates.ts): 125 KES to the dollar.
+    rate: () => ({ asset: "USDC", assetPerFiat: { num: 1n, den: 125n } }),
   };
 }
 
