@@ -138,6 +138,9 @@ export class UssdEngine {
     if (others.some((o) => o.status === "live" && now - o.updatedAt < LIVE_WINDOW_MS)) return this.screenOnly("session.busy", fresh.lang, req.phone);
 
     const cutOff = others.find((o) => now - o.updatedAt <= RESUME_WINDOW_MS && isResumable(o.state) && resumeState(o.state, fresh) !== undefined);
+    // Only the newest cut-off session can be continued; older ones are closed, so a phone never
+    // has more than a couple of open rows to look through on its next dial.
+    for (const superseded of others) if (superseded !== cutOff) await this.store.setStatus(superseded.sessionId, "ended");
     const state: FlowState = cutOff ? { ...fresh, screen: "session.resume", data: { resumeFrom: cutOff.sessionId } } : fresh;
     return this.store.fresh(req.sessionId, req.phone, state);
   }

@@ -16,7 +16,7 @@
  *   hop by the next dial.
  */
 import BetterSqlite3 from "better-sqlite3";
-import { and, desc, eq, gte, ne } from "drizzle-orm";
+import { and, desc, eq, gte, inArray } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 
 import type { E164 } from "../ports.js";
@@ -185,7 +185,7 @@ function sqliteRows(client: BetterSqlite3.Database, tables: UssdDeps["tables"]):
   const select = `SELECT ${keys.map((k) => `${q(c[k].name)} AS ${q(k)}`).join(", ")} FROM ${table}`;
   const get = client.prepare<[string], Row>(`${select} WHERE ${q(c.sessionId.name)} = ?`);
   const recent = client.prepare<[string, number], Row>(
-    `${select} WHERE ${q(c.phone.name)} = ? AND ${q(c.status.name)} <> 'ended' AND ${q(c.updatedAt.name)} >= ? ORDER BY ${q(c.updatedAt.name)} DESC LIMIT 5`,
+    `${select} WHERE ${q(c.phone.name)} = ? AND ${q(c.status.name)} IN ('live', 'dropped') AND ${q(c.updatedAt.name)} >= ? ORDER BY ${q(c.updatedAt.name)} DESC LIMIT 5`,
   );
   const insert = client.prepare(`INSERT INTO ${table} (${keys.map((k) => q(c[k].name)).join(", ")}) VALUES (${keys.map((k) => `@${k}`).join(", ")}) ON CONFLICT DO NOTHING`);
   const changed = ["state", "hops", "lastInput", "lastResponse", "status", "updatedAt"] as const;
@@ -213,7 +213,7 @@ function drizzleRows({ db, tables }: Pick<UssdDeps, "db" | "tables">): SessionRo
       db
         .select()
         .from(t)
-        .where(and(eq(t.phone, phone), ne(t.status, "ended"), gte(t.updatedAt, since)))
+        .where(and(eq(t.phone, phone), inArray(t.status, ["live", "dropped"]), gte(t.updatedAt, since)))
         .orderBy(desc(t.updatedAt))
         .limit(5),
     async insert(row) {
