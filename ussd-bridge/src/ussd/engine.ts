@@ -21,6 +21,7 @@
 import { countryOf } from "../../../sdk/phone.js";
 import type { E164, User } from "../ports.js";
 import type { UssdDeps } from "./deps.js";
+import { LimitsCache } from "./limits-cache.js";
 import { defaultLangFor } from "./i18n/index.js";
 import type { StepContext } from "./menu/kit.js";
 import { isEnd, isResumable, render, resumeState, SCREENS, step } from "./menu/machine.js";
@@ -53,11 +54,13 @@ function startsWithStored(inputs: readonly string[], stored: readonly string[]):
 export class UssdEngine {
   readonly store: SessionStore;
   private readonly deps: StepContext["deps"];
+  private readonly limits: LimitsCache;
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(deps: UssdDeps) {
     this.deps = { ...deps, now: deps.now ?? Date.now };
     this.store = new SessionStore(deps, this.deps.now);
+    this.limits = new LimitsCache(deps.money, this.deps.now);
   }
 
   hop(req: HopRequest): Promise<string> {
@@ -165,6 +168,7 @@ export class UssdEngine {
       sessionId: record.sessionId,
       phone: record.phone,
       secrets: record.secrets,
+      limits: this.limits,
       commit: (state) => this.store.save(record, { state, hops: record.hops, lastInput: record.lastInput, lastResponse: record.lastResponse, status: "live" }),
       takeOver: async (fromSessionId) => {
         const old = await this.store.get(fromSessionId);

@@ -128,6 +128,16 @@ describe("send", () => {
     await session.end("Success");
   });
 
+  it("checks the daily limit against what was sent today, right after a send", async () => {
+    const DAUDI = "+254733000111" as const;
+    await bridge.phone(DAUDI).register("8047");
+    await bridge.phone("+254733000222").register("3918");
+    await bridge.fund(DAUDI, "cNGN", cngn("60000"));
+    assert.match(await bridge.phone(DAUDI).run("1", "0733000222", "45000", "1", "1", "8047"), /^END Sent 45,000\.00 cNGN/);
+    const screen = await bridge.phone(DAUDI).run("1", "0733000222", "10000", "1");
+    assert.match(screen, /^CON Your limit left today is 5,000\.00 cNGN\.\nAmount to send to/);
+  });
+
   it("says a refused transfer took nothing (balance too low)", async () => {
     const before = await bridge.balanceOf(ALICE, "cNGN");
     const end = await bridge.phone(ALICE).run("1", "0722111222", "40000", "1", "1", "4826");

@@ -196,6 +196,7 @@ async function cashOut(s: FlowState, cx: StepContext): Promise<FlowState> {
       amount: BigInt(s.data.amount ?? "0"),
       budgetMs: cx.deps.config.budgetMs,
     });
+    cx.limits.forget(requireAccount(s));
     if (outcome.status === "refused") return show(committed, "cashOut.refused", { reason: outcome.reason });
     return show(committed, "cashOut.requested");
   } catch (error) {

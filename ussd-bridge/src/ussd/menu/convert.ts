@@ -111,6 +111,7 @@ async function convert(s: FlowState, cx: StepContext): Promise<FlowState> {
   const outcome = await settle(cx, opId, () =>
     cx.deps.money.convert({ opId, origin: "ussd", accountId, from, to, amountIn: amount, minAmountOut: BigInt(s.data.minOut ?? "0"), budgetMs: cx.deps.config.budgetMs }),
   );
+  cx.limits.forget(accountId);
   if (outcome.status === "done") {
     const out = outcome.amountOut ?? BigInt(s.data.amountOut ?? "0");
     textConvertDone(cx.deps, opId, { phone: cx.phone, lang: s.lang }, from, amount, to, out);

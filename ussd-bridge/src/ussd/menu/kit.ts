@@ -9,6 +9,7 @@ import { PIN_MAX_DIGITS, PIN_MIN_DIGITS, pinProblem } from "../../accounts/pin.j
 import { parseAmount } from "../amounts.js";
 import type { UssdDeps } from "../deps.js";
 import type { Catalog } from "../i18n/index.js";
+import type { LimitsCache } from "../limits-cache.js";
 import type { View } from "../screen.js";
 import { MAX_STACK, type FlowData, type FlowState, type Notice, type ScreenId } from "../state.js";
 
@@ -19,6 +20,8 @@ export interface StepContext {
   phone: E164;
   /** PINs between hops, in memory only (see state.ts). */
   secrets: Map<string, string>;
+  /** Single and daily limits, read through a short-lived copy (limits-cache.ts). */
+  limits: LimitsCache;
   /** Writes the state before a money call, so a cut-off session is never resumed past it. */
   commit(state: FlowState): Promise<void>;
   /** The state of a cut-off session this one may continue, marking that one as taken; undefined when it cannot be continued. */

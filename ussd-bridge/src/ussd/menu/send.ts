@@ -122,6 +122,7 @@ export async function transfer(s: FlowState, cx: StepContext, opId: bigint): Pro
   const outcome: OpOutcome = await settle(cx, opId, () =>
     cx.deps.money.transfer({ opId, origin: "ussd", from, to: toAccount, asset, amount, budgetMs: cx.deps.config.budgetMs }),
   );
+  cx.limits.forget(from);
   const committed = { ...s, committed: true };
   if (outcome.status === "done") {
     textTransferDone(cx.deps, opId, { phone: cx.phone, lang: s.lang }, { phone: to, lang: toLang ?? defaultLangFor(countryOf(to)) }, asset, amount);
@@ -153,7 +154,7 @@ export async function findCounterparty(s: FlowState, input: string, cx: StepCont
 
 /** Whether `amount` of `asset` is over the person's single or remaining daily limit, as a notice. */
 export async function overLimit(s: FlowState, asset: AssetSymbol, amount: bigint, cx: StepContext): Promise<Notice | undefined> {
-  const limits = await cx.deps.money.limits(requireAccount(s), asset);
+  const limits = await cx.limits.get(requireAccount(s), asset);
   if (amount > limits.maxSingle) return { key: "overSingle", amount: limits.maxSingle.toString(), asset };
   if (amount > limits.remainingToday) return { key: "overDaily", amount: limits.remainingToday.toString(), asset };
   return undefined;
