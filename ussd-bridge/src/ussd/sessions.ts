@@ -22,6 +22,7 @@ import { getTableConfig } from "drizzle-orm/sqlite-core";
 import type { E164 } from "../ports.js";
 import type { UssdDeps } from "./deps.js";
 import type { FlowState } from "./state.js";
+import { groupCommit } from "./writes.js";
 
 export const LIVE_WINDOW_MS = 60_000;
 export const RESUME_WINDOW_MS = 5 * 60_000;
@@ -169,7 +170,9 @@ interface SessionRows {
 /**
  * Every hop writes a session row, so on SQLite the store uses prepared statements straight on the
  * driver (built from the drizzle table, so names live in schema.ts only): building a drizzle query
- * costs several times what SQLite needs to run it. PostgreSQL goes through drizzle.
+ * costs several times what SQLite needs to run it. And the writes of the hops that arrive together
+ * are committed together (group commit, writes.ts): a hop still answers only once its own row is
+ * committed. PostgreSQL goes through drizzle.
  */
 function sessionRows(deps: Pick<UssdDeps, "db" | "tables">): SessionRows {
   const client = (deps.db as { $client?: unknown }).$client;
@@ -193,12 +196,13 @@ function sqliteRows(client: BetterSqlite3.Database, tables: UssdDeps["tables"]):
     `UPDATE ${table} SET ${changed.map((k) => `${q(c[k].name)} = @${k}`).join(", ")} WHERE ${q(c.sessionId.name)} = @sessionId AND ${q(c.updatedAt.name)} = @version`,
   );
   const setStatus = client.prepare(`UPDATE ${table} SET ${q(c.status.name)} = @status, ${q(c.updatedAt.name)} = COALESCE(@updatedAt, ${q(c.updatedAt.name)}) WHERE ${q(c.sessionId.name)} = @sessionId`);
+  const write = groupCommit(client);
   return {
     get: async (sessionId) => get.get(sessionId),
     recent: async (phone, since) => recent.all(phone, since),
-    insert: async (row) => insert.run(row).changes === 1,
-    update: async (sessionId, version, values) => update.run({ ...values, sessionId, version }).changes === 1,
-    setStatus: async (sessionId, status, updatedAt) => void setStatus.run({ sessionId, status, updatedAt: updatedAt ?? null }),
+    insert: (row) => write(() => insert.run(row).changes === 1),
+    update: (sessionId, version, values) => write(() => update.run({ ...values, sessionId, version }).changes === 1),
+    setStatus: (sessionId, status, updatedAt) => write(() => void setStatus.run({ sessionId, status, updatedAt: updatedAt ?? null })),
   };
 }
 

@@ -12,6 +12,7 @@ import { after, describe, it } from "node:test";
 
 import { openDatabase, type Database } from "../../../../ussd-bridge/src/db/open.js";
 import { RESUME_WINDOW_MS, SessionStore, StaleSessionError } from "../../../../ussd-bridge/src/ussd/sessions.js";
+import { groupCommit } from "../../../../ussd-bridge/src/ussd/writes.js";
 import type { FlowState } from "../../../../ussd-bridge/src/ussd/state.js";
 
 const PHONE = "+254712000100" as const;
@@ -85,3 +86,30 @@ for (const dialect of ["sqlite", "postgres"] as const) {
     });
   });
 }
+
+describe("group commit", () => {
+  it("commits the writes of one turn of the event loop together, and one failing write fails alone", async () => {
+    const database = await openDatabase({ sqlitePath: ":memory:" });
+    try {
+      const client = (database.db as unknown as { $client: import("better-sqlite3").Database }).$client;
+      client.exec("CREATE TABLE t (k TEXT PRIMARY KEY)");
+      const put = client.prepare("INSERT INTO t (k) VALUES (?)");
+      const write = groupCommit(client);
+      let transactions = 0;
+      const original = client.transaction.bind(client);
+      (client as { transaction: typeof client.transaction }).transaction = ((fn: (...args: unknown[]) => unknown) => {
+        transactions++;
+        return original(fn);
+      }) as typeof client.transaction;
+
+      const together = await Promise.all([write(() => put.run("a").changes), write(() => put.run("b").changes), write(() => put.run("c").changes)]);
+      assert.deepEqual([together, transactions], [[1, 1, 1], 1]);
+
+      const results = await Promise.allSettled([write(() => put.run("d").changes), write(() => put.run("a").changes), write(() => put.run("e").changes)]);
+      assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
+      assert.deepEqual(client.prepare("SELECT k FROM t ORDER BY k").all().map((r) => (r as { k: string }).k), ["a", "b", "c", "d", "e"]);
+    } finally {
+      await database.close();
+    }
+  });
+});
