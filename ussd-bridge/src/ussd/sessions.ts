@@ -115,7 +115,8 @@ export class SessionStore {
     // The row's time is kept as the last hop's for a drop, so the resume window counts from the hop.
     const updatedAt = status === "dropped" ? undefined : Math.max(this.now(), (cached?.updatedAt ?? 0) + 1);
     await this.rows.setStatus(sessionId, status, updatedAt);
-    this.cache.delete(sessionId); // re-read on next use, so versions stay exact
+    // The copy is changed exactly as the row was, so it stays a faithful version of it.
+    if (cached) Object.assign(cached, { status }, updatedAt === undefined ? {} : { updatedAt });
   }
 
   forgetCopy(sessionId: string): void {
