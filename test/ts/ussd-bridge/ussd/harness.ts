@@ -75,8 +75,9 @@ export function recordingCash(answer: (call: CashCall) => CashOutcome = (call) =
       return answer(call);
     },
     async onCallback() {},
-    // 1 KES buys 0.0075 USDC (about 133 KES to the dollar): base units per whole shilling.
-    rate: () => ({ asset: "USDC", assetPerFiat: { num: 7_500n, den: 1n } }),
+    // 1 KES buys 0.0075 USDC (about 133 KES to the dollar), as the port defines it: whole asset units per
+    // whole currency unit (the custodian's rate table, ussd-bridge/src/cash/rates.ts).
+    rate: () => ({ asset: "USDC", assetPerFiat: { num: 75n, den: 10_000n } }),
   };
 }
 
