@@ -71,12 +71,16 @@ async function main() {
     }
     mkdirSync(dataDir, { recursive: true });
     const publicClient = await conn.viem.getPublicClient();
-    await publicClient.request({ method: "hardhat_setBalance" as never, params: [operator, "0x56BC75E2D63100000"] as never }); // 100 ETH for gas
+    const reporterKey = devSecret("dev-reporter-key");
+    for (const account of [operator, privateKeyToAccount(reporterKey).address]) {
+      await publicClient.request({ method: "hardhat_setBalance" as never, params: [account, "0x56BC75E2D63100000"] as never }); // 100 ETH for gas
+    }
     services = await startLocalServices({
       root,
       rpcUrl,
       chainId: stack.addresses.chainId,
       operatorKey,
+      reporterKey,
       dataDir,
       bridgePort: Number(args["bridge-port"] ?? process.env.JUAPESA_BRIDGE_PORT ?? 8787),
       attesterPort: Number(args["attester-port"]),

@@ -4,9 +4,12 @@
  * shares memory with the bridge it checks). Secrets are development ones from .keys/ (gitignored).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Hex } from "viem";
+import { formatUnits, type Hex } from "viem";
 
+import { ASSETS } from "../../sdk/protocol.js";
+import { SEED_LIQUIDITY } from "./stack.js";
 import { startSandboxes, type RunningSandboxes } from "../../ussd-bridge/sandboxes/index.js";
 import { devSecret } from "./dev-keys.js";
 
@@ -15,6 +18,8 @@ export interface LocalServicesOptions {
   rpcUrl: string;
   chainId: number;
   operatorKey: Hex;
+  /** Pays for the attester's reserve reports (funded by the caller). */
+  reporterKey: Hex;
   dataDir: string;
   bridgePort: number;
   attesterPort: number;
@@ -54,8 +59,23 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     JUAPESA_CALLBACK_BASE_URL: bridgeUrl,
   };
   try {
+    // The custodian's statement of what backs the seeded supply (bank and vault holdings, in assets);
+    // the attester adds the rails' floats from the sandboxes and reports the sum on the ledger.
+    const holdingsFile = path.join(options.dataDir, "custodian-holdings.json");
+    const holdings = ASSETS.map((a) => ({
+      asset: a.symbol,
+      amount: formatUnits(SEED_LIQUIDITY[a.symbol] * 10n, a.decimals),
+      asOf: Date.now(),
+      statementId: `local-custodian-${a.symbol}-${new Date().toISOString().slice(0, 10)}`,
+    }));
+    writeFileSync(holdingsFile, `${JSON.stringify(holdings, null, 2)}\n`);
     children.push(
       spawnService(options.root, "reserve-attester", "agents/reserve-attester/main.ts", {
+        JUAPESA_REPORTER_KEY: options.reporterKey,
+        // Often enough to watch locally. The first report can be refused as "not newer": seeding
+        // reported reserves at chain time, which a burst of blocks puts a few seconds ahead of the clock.
+        JUAPESA_RESERVE_REPORT_MINUTES: "5",
+        JUAPESA_CUSTODIAN_HOLDINGS_FILE: holdingsFile,
         ...shared,
         // No JUAPESA_ATTESTER_KEYS: on the local chain the attester takes the development keys from .keys/.
         JUAPESA_ATTESTER_PORT: String(options.attesterPort),

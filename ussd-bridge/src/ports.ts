@@ -226,6 +226,7 @@ export interface CashService {
   /** A rail's callback, as posted to the bridge; duplicate and late callbacks are harmless. */
   onCallback(rail: RailId, direction: "collect" | "payout", body: unknown, headers: Record<string, string>): Promise<void>;
   /** The asset and amount a fiat amount buys on a rail, and the reverse, at the custodian's rate. */
+  /** `assetPerFiat` is whole asset units per whole currency unit; convert with cash/rates.ts, never by hand. */
   rate(rail: RailId): { asset: AssetSymbol; assetPerFiat: { num: bigint; den: bigint } };
 }
 

@@ -288,7 +288,7 @@ describe("cash in and cash out", () => {
     await session.start();
     assert.equal(await session.press("4"), "CON Amount in KES to add from M-Pesa:\n0 Back 00 Home");
     assert.match(await session.press("500.5"), /^CON Type a whole amount, no decimals\./);
-    assert.equal(await session.press("500"), "CON Add 500 KES from M-Pesa\nYou get about 4.00 USDC\n1 Confirm\n0 Back 00 Home");
+    assert.equal(await session.press("500"), "CON Add 500 KES from M-Pesa\nYou get about 3.75 USDC\n1 Confirm\n0 Back 00 Home");
     assert.equal(await session.press("1"), "END Check your phone and approve the M-Pesa request with your M-Pesa PIN. An SMS will confirm.");
     const call = bridge.cash.calls!.at(-1)!;
     assert.deepEqual(
@@ -308,7 +308,7 @@ describe("cash in and cash out", () => {
     await session.start();
     assert.match(await session.press("5"), /^CON Amount to cash out to M-Pesa:/);
     await session.press("3");
-    assert.equal(await session.press("2"), `CON Cash out 3.00 USDC to M-Pesa ${ALICE}\nYou get about 375 KES\n1 Confirm\n0 Back 00 Home`);
+    assert.equal(await session.press("2"), `CON Cash out 3.00 USDC to M-Pesa ${ALICE}\nYou get about 400 KES\n1 Confirm\n0 Back 00 Home`);
     assert.match(await session.press("1"), /^CON Enter your PIN to cash out 3\.00 USDC:/);
     assert.equal(await session.press("4826"), "END 3.00 USDC is on its way to your M-Pesa. An SMS will confirm.");
     const call = bridge.cash.calls!.at(-1)!;

@@ -75,8 +75,9 @@ export function recordingCash(answer: (call: CashCall) => CashOutcome = (call) =
       return answer(call);
     },
     async onCallback() {},
-    // Whole USDC per whole shilling, as the custodian's table has it (cash/rates.ts): 125 KES to the dollar.
-    rate: () => ({ asset: "USDC", assetPerFiat: { num: 1n, den: 125n } }),
+    // 1 KES buys 0.0075 USDC (about 133 KES to the dollar), as the port defines it: whole asset units per
+    // whole currency unit (the custodian's rate table, ussd-bridge/src/cash/rates.ts).
+    rate: () => ({ asset: "USDC", assetPerFiat: { num: 75n, den: 10_000n } }),
   };
 }
 
