@@ -6,13 +6,13 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 
+import { opIdHex } from "../money/op-id.js";
 import type { UssdDeps } from "./deps.js";
 import { UssdEngine } from "./engine.js";
 import { isForm, MAX_BODY_BYTES, NOT_A_FORM, readEndNotice, readHop, TOO_LARGE, type Rejection } from "./gateway.js";
-import { textLateSettlement } from "./sms.js";
-import { closeRequestPaidBy } from "./requests.js";
-import { opIdHex } from "../money/op-id.js";
 import { en } from "./i18n/en.js";
+import { closeRequestPaidBy } from "./requests.js";
+import { textLateSettlement } from "./sms.js";
 
 export type { UssdConfig, UssdDeps } from "./deps.js";
 

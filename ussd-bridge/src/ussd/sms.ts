@@ -6,13 +6,13 @@
  * listener may both send "sent", a gateway retry may repeat a hop, and the person still gets one
  * text. Sending never blocks or fails a screen: the sender queues and retries on its own.
  */
+import { opIdHex } from "../money/op-id.js";
 import type { AccountId, AssetSymbol, E164, Lang, OperationRecord } from "../ports.js";
 import { formatMoney } from "./amounts.js";
 import type { UssdDeps } from "./deps.js";
 import { catalogFor } from "./i18n/index.js";
 import { refOf } from "./menu/kit.js";
 import { maskForScreen } from "./phone-text.js";
-import { opIdHex } from "../money/op-id.js";
 
 export interface Party {
   phone: E164;

@@ -5,12 +5,11 @@
  * "98" the next page of a long menu.
  */
 import type { Lang } from "../../ports.js";
-import { catalogFor } from "../i18n/index.js";
+import { formatMoney } from "../amounts.js";
+import { catalogFor, type Catalog } from "../i18n/index.js";
+import { maskForScreen } from "../phone-text.js";
 import { layout, type Laid } from "../screen.js";
 import type { FlowState, Notice, ScreenId } from "../state.js";
-import type { Catalog } from "../i18n/index.js";
-import { formatMoney } from "../amounts.js";
-import { maskForScreen } from "../phone-text.js";
 import { accountScreens } from "./account.js";
 import { cashScreens } from "./cash.js";
 import { convertScreens } from "./convert.js";

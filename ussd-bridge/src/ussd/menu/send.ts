@@ -6,11 +6,13 @@
  * the session's "send" step, so a gateway retry of the PIN hop, or a crash and restart between the
  * outbox write and the receipt, never moves the money twice.
  */
+import type { CountryCode } from "libphonenumber-js";
+
 import { countryOf, normalisePhone } from "../../../../sdk/phone.js";
+import { opIdFor } from "../../money/op-id.js";
 import { ASSET_SYMBOLS, type AccountId, type AssetSymbol, type E164, type OpOutcome } from "../../ports.js";
 import { formatAmount, formatMoney } from "../amounts.js";
 import { defaultLangFor } from "../i18n/index.js";
-import { opIdFor } from "../../money/op-id.js";
 import { maskForScreen } from "../phone-text.js";
 import { textInvite, textTransferDone } from "../sms.js";
 import type { FlowState, Notice } from "../state.js";
@@ -33,7 +35,6 @@ import {
   type ScreenSpec,
   type StepContext,
 } from "./kit.js";
-import type { CountryCode } from "libphonenumber-js";
 
 const masked = (s: FlowState) => maskForScreen(s.data.to ?? "");
 const amountOf = (s: FlowState) => BigInt(s.data.amount ?? "0");
