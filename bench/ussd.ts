@@ -95,12 +95,14 @@ async function main() {
     if (outcome.status !== "done") throw new Error(`funding failed: ${JSON.stringify(outcome, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
   }
 
-  const base = { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS, serviceCode: "*789#" };
+  const base = { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS, serviceCode: "*789#", unexpected: "Another JuaPesa session|Continue where you left off|Invalid|locked" };
   console.log(`bridge: ${CONCURRENCY} sessions for ${DURATION_MS / 1000} s …`);
   const bridgeRun = await runGenerator({ ...base, url: `${running.url}/ussd`, phones, flows: [balanceFlow, sendFlow] });
-  // Menu hops only: how fast the bridge walks its menus when no PIN or chain call is involved.
+  // Menu hops only: the Send menus up to the PIN screen, then home and Receive → My number (END), so
+  // no PIN, no chain call and every session ends as a person's would.
   console.log("bridge, menu walks only …");
-  const menuRun = await runGenerator({ ...base, url: `${running.url}/ussd`, phones, flows: [sendFlow.slice(0, 6)] });
+  const menuWalk: FlowStep[] = [...sendFlow.slice(0, 6), { input: "00", kind: "menu" }, { input: "2", kind: "menu" }, { input: "1", kind: "menu" }];
+  const menuRun = await runGenerator({ ...base, url: `${running.url}/ussd`, phones, flows: [menuWalk] });
   await running.close();
 
   const bare = await startBareHono();
@@ -128,6 +130,9 @@ async function main() {
     },
     errors: bridgeRun.errors + menuRun.errors + bareRun.errors,
     malformed: bridgeRun.malformed + menuRun.malformed + bareRun.malformed,
+    // Screens a flow should never meet (a refused second session, a resume offer): non-zero means the
+    // flows did not walk the menus they meant to.
+    unexpected: bridgeRun.unexpected + menuRun.unexpected,
     samples: [...bridgeRun.samples, ...menuRun.samples, ...bareRun.samples].slice(0, 5),
     setup: {
       concurrency: CONCURRENCY,

@@ -26,6 +26,8 @@ export interface LoadSpec {
   phones: string[];
   /** Flows each phone runs in turn; each flow is one USSD session. */
   flows: FlowStep[][];
+  /** A regular expression for screens the flows should never meet; they are counted as `unexpected`. */
+  unexpected?: string;
 }
 
 export interface HopStats {
@@ -41,6 +43,7 @@ export interface LoadResult {
   errors: number;
   /** Replies that were not a CON/END screen, and the first few of them. */
   malformed: number;
+  unexpected: number;
   samples: string[];
   seconds: number;
 }
@@ -76,6 +79,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const latencies = { menu: [] as number[], pin: [] as number[] };
   let errors = 0;
   let malformed = 0;
+  let unexpected = 0;
+  const unexpectedScreen = spec.unexpected ? new RegExp(spec.unexpected) : undefined;
   const samples: string[] = [];
   const start = performance.now();
   const measureFrom = start + spec.warmupMs;
@@ -106,6 +111,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
           malformed++;
           if (samples.length < 5) samples.push(reply.slice(0, 200));
         }
+        if (unexpectedScreen?.test(reply)) {
+          unexpected++;
+          if (samples.length < 5) samples.push(reply.slice(0, 200));
+        }
         if (t0 >= measureFrom && t1 <= stopAt) latencies[step.kind].push(t1 - t0);
         if (reply.startsWith("END ")) {
           ended = true;
@@ -124,7 +133,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   await Promise.all(Array.from({ length: spec.concurrency }, (_, slot) => phone(slot)));
   agent.destroy();
   const seconds = spec.durationMs / 1000;
-  return { menu: stats(latencies.menu, seconds), pin: stats(latencies.pin, seconds), errors, malformed, samples, seconds };
+  return { menu: stats(latencies.menu, seconds), pin: stats(latencies.pin, seconds), errors, malformed, unexpected, samples, seconds };
 }
 
 if (process.argv[2]) {

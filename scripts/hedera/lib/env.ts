@@ -55,7 +55,10 @@ export function privateKeyFromEnv(name: string, env: NodeJS.ProcessEnv = process
   if (!text) throw new MissingEnvironmentError([{ name, purpose: "a private key" }]);
   const type = (env[`${name}_TYPE`] ?? env.HEDERA_OPERATOR_KEY_TYPE ?? "ecdsa").toLowerCase();
   try {
-    if (PrivateKey.isDerKey(text)) return PrivateKey.fromStringDer(text);
+    // A raw key is exactly 32 bytes; DER is always longer. Asking isDerKey about a raw key can answer
+    // yes when its first bytes happen to read as a DER header (about 1 in 256 random keys).
+    const raw = /^(0x)?[0-9a-fA-F]{64}$/.test(text);
+    if (!raw && PrivateKey.isDerKey(text)) return PrivateKey.fromStringDer(text);
     if (type === "ed25519") return PrivateKey.fromStringED25519(text);
     if (type === "ecdsa") return PrivateKey.fromStringECDSA(text);
   } catch (error) {

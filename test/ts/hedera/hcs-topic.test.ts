@@ -37,6 +37,13 @@ describe("hcs-topic: the TopicCreateTransaction", () => {
     assert.ok(fromOperator.key.equals(operator.publicKey));
     assert.throws(() => publisherPublicKey({}), /HEDERA_PUBLISHER_PUBLIC_KEY: the publisher's public key/);
   });
+
+  it("reads a raw 32-byte key as raw even when its first bytes look like a DER header", () => {
+    // The first 16 bytes are an Ed25519 private-key DER header; as 32 raw bytes it is an ordinary ECDSA key.
+    const raw = `302e020100300506032b657004220420${"11".repeat(16)}`;
+    const key = PrivateKey.fromStringECDSA(raw);
+    assert.ok(publisherPublicKey({ HEDERA_PUBLISHER_KEY: raw }).key.equals(key.publicKey));
+  });
 });
 
 describe("hcs-topic: the command", () => {
