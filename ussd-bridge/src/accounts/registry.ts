@@ -12,7 +12,8 @@
  * active: the opening transaction goes out from the operator's send queue ahead of anything the
  * person does next, so their first operation lands after it.
  */
-import { and, eq } from "drizzle-orm";
+import BetterSqlite3 from "better-sqlite3";
+import { and, eq, sql } from "drizzle-orm";
 import type { CountryCode } from "libphonenumber-js/max";
 import type { Hex, PublicClient, WalletClient } from "viem";
 
@@ -92,17 +93,8 @@ export function createRegistry(options: RegistryOptions): BridgeRegistry {
       ? createTxSender({ public: options.chain.public, wallet: options.chain.complianceWallet })
       : operator;
 
-  async function rowByAccount(accountId: AccountId): Promise<UserRow | undefined> {
-    const [row] = await db.select().from(users).where(eq(users.accountId, accountId)).limit(1);
-    return row;
-  }
+  const { rowByAccount, rowByPhone } = userLookups(db, users);
 
-  async function rowByPhone(phone: E164): Promise<UserRow | undefined> {
-    const [row] = await db.select().from(users).where(eq(users.phone, phone)).limit(1);
-    return row;
-  }
-
-  /** Opens the account: `open` once the chain confirms it, else the hash whose receipt had not come within `waitMs`. */
   async function openOnChain(accountId: AccountId, waitMs: number): Promise<{ open: true } | { open: false; hash: Hex }> {
     let hash: Hex;
     try {
@@ -262,5 +254,32 @@ function toUser(row: UserRow): User {
     // `opening` is the registry's own state while the vault account is confirmed; to the rest of the bridge the person is registered.
     status: row.status === "blocked" ? "blocked" : "active",
     createdAt: row.createdAt,
+  };
+}
+
+/**
+ * The two lookups behind every first hop of a dial. On SQLite they are prepared once: building a
+ * drizzle query costs several times what SQLite needs to run it (the session store does the same,
+ * ussd/sessions.ts). PostgreSQL builds them each time (a named prepared statement there is per
+ * connection, which the pool hides).
+ */
+function userLookups(db: Db, users: Tables["users"]) {
+  if ((db as { $client?: unknown }).$client instanceof BetterSqlite3) {
+    const byPhone = db.select().from(users).where(eq(users.phone, sql.placeholder("phone"))).limit(1).prepare();
+    const byAccount = db.select().from(users).where(eq(users.accountId, sql.placeholder("accountId"))).limit(1).prepare();
+    return {
+      rowByPhone: async (phone: E164): Promise<UserRow | undefined> => byPhone.get({ phone }),
+      rowByAccount: async (accountId: AccountId): Promise<UserRow | undefined> => byAccount.get({ accountId }),
+    };
+  }
+  return {
+    async rowByPhone(phone: E164): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(users).where(eq(users.phone, phone)).limit(1);
+      return row;
+    },
+    async rowByAccount(accountId: AccountId): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(users).where(eq(users.accountId, accountId)).limit(1);
+      return row;
+    },
   };
 }
