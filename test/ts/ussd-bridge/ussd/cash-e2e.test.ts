@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 
 import { custodialVaultAbi } from "../../../../sdk/abis.generated.js";
@@ -96,8 +97,8 @@ describe("USSD cash in, send and cash out end to end", () => {
       countries: DEFAULTS.countries,
       pinScrypt: TEST_SCRYPT,
     };
-    // The callback base URL is the bridge's own address, known once it listens: take a port first.
-    const port = 20_000 + (process.pid % 20_000);
+    // The callback base URL is the bridge's own address, so its port is chosen before it listens.
+    const port = await freePort();
     bridge = await assembleBridge({
       config,
       deployment: chain.deployment,
@@ -182,3 +183,13 @@ describe("USSD cash in, send and cash out end to end", () => {
     assert.equal(await vaultBalance(B, "USDC"), 1_000_000n);
   });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
+    });
+  });
+}
