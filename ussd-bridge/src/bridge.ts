@@ -31,6 +31,7 @@ import { dbRailMemory } from "./rails/memory.js";
 import { smsGatewayFromEnv } from "./sms/africastalking.js";
 import { createSmsSender } from "./sms/outbox.js";
 import { ussdRoutes } from "./ussd/routes.js";
+import { purgeSessions, SESSION_RETENTION_MS } from "./ussd/sessions.js";
 
 /** Structured log lines: an event name and fields, never a phone number, PIN or name. */
 export type Log = (event: string, fields: Record<string, unknown>) => void;
@@ -161,14 +162,26 @@ export interface RunningBridge {
  * Recovers what a crash left unfinished (account openings, outbox operations, rail payments), then
  * serves the app and keeps the periodic work going until `close`.
  */
-export async function serveBridge(bridge: Bridge, options: { host?: string; port?: number; pollEveryMs?: number } = {}): Promise<RunningBridge> {
+export async function serveBridge(
+  bridge: Bridge,
+  options: { host?: string; port?: number; pollEveryMs?: number; sessionRetentionMs?: number; now?: () => number } = {},
+): Promise<RunningBridge> {
   const { registry, money, cash, sms, log } = bridge;
+  const now = options.now ?? Date.now;
+  const retention = options.sessionRetentionMs ?? SESSION_RETENTION_MS;
+  const purge = async () => {
+    const purged = await purgeSessions(bridge.database, now() - retention);
+    if (purged > 0) log("sessions-purged", { purged });
+  };
   await registry.resumeOpenings();
   log("reconciled", await money.reconcile());
   log("rails-polled", { ...(await cash.pollPending()) });
   const stopPolling = cash.pollEvery(options.pollEveryMs ?? 30_000);
   const smsRetry = setInterval(() => void sms.retryPending().catch(() => {}), 60_000);
   smsRetry.unref();
+  await purge();
+  const purgeTimer = setInterval(() => void purge().catch((error) => log("sessions-purge-failed", { error: String(error) })), 3_600_000);
+  purgeTimer.unref();
 
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -182,6 +195,7 @@ export async function serveBridge(bridge: Bridge, options: { host?: string; port
     async close() {
       stopPolling();
       clearInterval(smsRetry);
+      clearInterval(purgeTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await cash.idle();
       money.close();

@@ -16,7 +16,7 @@
  *   hop by the next dial.
  */
 import BetterSqlite3 from "better-sqlite3";
-import { and, desc, eq, gte, inArray } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 
 import type { E164 } from "../ports.js";
@@ -263,4 +263,18 @@ function fromRow(row: Row): SessionRecord | undefined {
     stored: true,
     secrets: new Map(),
   };
+}
+
+/** How long a session row is kept after its last hop: far past any resume or live window. */
+export const SESSION_RETENTION_MS = 24 * 3_600_000;
+
+/**
+ * Deletes the session rows last touched before `before` and returns how many. Old rows are no use
+ * to anyone (no resume reaches back that far) and hold what people typed and saw (masked numbers,
+ * amounts, balances), so they are not kept. The in-memory copies expire long before.
+ */
+export async function purgeSessions({ db, tables }: Pick<UssdDeps, "db" | "tables">, before: number): Promise<number> {
+  const t = tables.sessions;
+  const gone = await db.delete(t).where(lt(t.updatedAt, before)).returning({ sessionId: t.sessionId });
+  return gone.length;
 }

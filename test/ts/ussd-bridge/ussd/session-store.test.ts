@@ -11,7 +11,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 
 import { openDatabase, type Database } from "../../../../ussd-bridge/src/db/open.js";
-import { RESUME_WINDOW_MS, SessionStore, StaleSessionError } from "../../../../ussd-bridge/src/ussd/sessions.js";
+import { purgeSessions, RESUME_WINDOW_MS, SESSION_RETENTION_MS, SessionStore, StaleSessionError } from "../../../../ussd-bridge/src/ussd/sessions.js";
 import { groupCommit } from "../../../../ussd-bridge/src/ussd/writes.js";
 import type { FlowState } from "../../../../ussd-bridge/src/ussd/state.js";
 
@@ -23,7 +23,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 for (const dialect of ["sqlite", "postgres"] as const) {
   describe(`session store on ${dialect}`, () => {
-    const open = (): Promise<Database> => (dialect === "sqlite" ? openDatabase({ sqlitePath: path.join(dir, "bridge.db") }) : openDatabase({ url: "pglite://memory" }));
+    const open = (file = "bridge.db"): Promise<Database> => (dialect === "sqlite" ? openDatabase({ sqlitePath: path.join(dir, file) }) : openDatabase({ url: "pglite://memory" }));
     let clock = 1_800_000_000_000;
     const now = () => clock;
 
@@ -80,6 +80,29 @@ for (const dialect of ["sqlite", "postgres"] as const) {
 
         clock += RESUME_WINDOW_MS + 1;
         assert.deepEqual((await store.recentFor(PHONE, "")).filter((r) => r.sessionId.startsWith("r-")), [], "older than the resume window");
+      } finally {
+        await database.close();
+      }
+    });
+
+    it("purges rows last touched before the cut-off, whatever their status, and keeps the rest", async () => {
+      const database = await open("purge.db");
+      try {
+        const store = new SessionStore(database, now);
+        const old = store.fresh("p-old", PHONE, state("home"));
+        await store.save(old, { state: state("home"), hops: 1, lastInput: "6", lastResponse: "END balance", status: "ended" });
+        const oldLive = store.fresh("p-old-live", PHONE, state("home"));
+        await store.save(oldLive, { state: state("send.to"), hops: 1, lastInput: "1", lastResponse: "CON x", status: "live" });
+        clock += SESSION_RETENTION_MS + 1_000;
+        const fresh = store.fresh("p-new", PHONE, state("home"));
+        await store.save(fresh, { state: state("home"), hops: 1, lastInput: "6", lastResponse: "END y", status: "ended" });
+
+        assert.equal(await purgeSessions(database, clock - SESSION_RETENTION_MS), 2);
+        const reread = new SessionStore(database, now);
+        assert.equal(await reread.get("p-old"), undefined);
+        assert.equal(await reread.get("p-old-live"), undefined);
+        assert.equal((await reread.get("p-new"))?.lastResponse, "END y");
+        assert.equal(await purgeSessions(database, clock - SESSION_RETENTION_MS), 0, "a second purge finds nothing");
       } finally {
         await database.close();
       }
