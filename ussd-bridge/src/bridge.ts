@@ -127,7 +127,7 @@ export async function assembleBridge(options: BridgeOptions) {
       cash,
       compliance,
       sms,
-      config: { defaultCountry: config.defaultCountry, budgetMs: config.budgetMs, serviceCodes },
+      config: { defaultCountry: config.defaultCountry, budgetMs: config.budgetMs, serviceCodes, slippageBps: config.slippageBps },
     }),
   );
   app.route(

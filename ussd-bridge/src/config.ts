@@ -35,6 +35,8 @@ export interface BridgeConfig {
   countries: readonly CountryCode[];
   /** scrypt cost for PIN hashes. */
   pinScrypt: ScryptParams;
+  /** Convert's slippage guard: the least accepted is the quote less this many basis points. */
+  slippageBps?: number;
 }
 
 export const DEFAULTS = {
@@ -53,7 +55,12 @@ export const DEFAULTS = {
   // values, so offline protection comes mostly from keying the hash with the pepper (pin.ts); the
   // cost keeps a stolen pepper-and-database pair slow to search while PIN hops stay quick.
   pinScrypt: { N: 32_768, r: 8, p: 1 } satisfies ScryptParams,
+  // 1 %: a screen or two passes between the quote and the swap; more than this is a different price.
+  slippageBps: 100,
 } as const;
+
+/** A guard wider than 10 % would let a person convert at a price they never saw. */
+const MAX_SLIPPAGE_BPS = 1_000;
 
 /** A budget longer than this would outlast any gateway's hop. */
 const MAX_BUDGET_MS = 30_000;
@@ -97,6 +104,7 @@ export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeCo
     r: read(() => integer("JUAPESA_PIN_SCRYPT_R", env.JUAPESA_PIN_SCRYPT_R, DEFAULTS.pinScrypt.r, 1, 32), 0),
     p: read(() => integer("JUAPESA_PIN_SCRYPT_P", env.JUAPESA_PIN_SCRYPT_P, DEFAULTS.pinScrypt.p, 1, 16), 0),
   };
+  const slippageBps = read(() => integer("USSD_SLIPPAGE_BPS", env.USSD_SLIPPAGE_BPS, DEFAULTS.slippageBps, 0, MAX_SLIPPAGE_BPS), 0);
   if (pinScrypt.N > 0 && (pinScrypt.N & (pinScrypt.N - 1)) !== 0) {
     problems.push(`JUAPESA_PIN_SCRYPT_N must be a power of two (e.g. 16384 or 32768), got ${pinScrypt.N}.`);
   }
@@ -110,6 +118,7 @@ export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeCo
     defaultCountry,
     countries,
     pinScrypt,
+    slippageBps,
   };
 }
 

@@ -24,6 +24,7 @@ describe("bridge configuration", () => {
     assert.equal(config.defaultCountry, "KE");
     assert.deepEqual(config.pinScrypt, { N: 32_768, r: 8, p: 1 });
     assert.ok(config.countries.includes("NG"));
+    assert.equal(config.slippageBps, 100);
   });
 
   it("reads every variable it is given", () => {
@@ -39,11 +40,13 @@ describe("bridge configuration", () => {
       JUAPESA_PIN_SCRYPT_N: "16384",
       JUAPESA_PIN_SCRYPT_R: "8",
       JUAPESA_PIN_SCRYPT_P: "2",
+      USSD_SLIPPAGE_BPS: "50",
     });
     assert.equal(config.database.url, "pglite://memory");
     assert.deepEqual([config.chain.rpcUrl, config.chain.chainId, config.chain.complianceKey], ["https://testnet.hashio.io/api", 296, `0x${"11".repeat(32)}`]);
     assert.deepEqual([config.budgetMs, config.defaultCountry, config.countries], [0, "NG", ["NG", "GH"]]);
     assert.deepEqual(config.pinScrypt, { N: 16_384, r: 8, p: 2 });
+    assert.equal(config.slippageBps, 50);
   });
 
   it("takes the pepper and the keys from files", () => {
@@ -69,12 +72,13 @@ describe("bridge configuration", () => {
         JUAPESA_DEFAULT_COUNTRY: "XX",
         JUAPESA_COUNTRIES: "KE,Kenya",
         JUAPESA_PIN_SCRYPT_N: "1000",
+        USSD_SLIPPAGE_BPS: "1001",
       });
     } catch (error) {
       caught = error;
     }
     assert.ok(caught instanceof BridgeConfigError);
-    const names = ["JUAPESA_PEPPER", "JUAPESA_OPERATOR_KEY", "JUAPESA_COMPLIANCE_KEY", "DATABASE_URL", "JUAPESA_RPC_URL", "JUAPESA_CHAIN_ID", "USSD_BUDGET_MS", "JUAPESA_DEFAULT_COUNTRY", "JUAPESA_COUNTRIES", "JUAPESA_PIN_SCRYPT_N"];
+    const names = ["JUAPESA_PEPPER", "JUAPESA_OPERATOR_KEY", "JUAPESA_COMPLIANCE_KEY", "DATABASE_URL", "JUAPESA_RPC_URL", "JUAPESA_CHAIN_ID", "USSD_BUDGET_MS", "JUAPESA_DEFAULT_COUNTRY", "JUAPESA_COUNTRIES", "JUAPESA_PIN_SCRYPT_N", "USSD_SLIPPAGE_BPS"];
     assert.equal(caught.problems.length, names.length, caught.message);
     for (const name of names) assert.match(caught.message, new RegExp(`${name}\\b`), name);
     assert.ok(!caught.message.includes("zz".repeat(32)));
