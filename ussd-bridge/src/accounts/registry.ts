@@ -12,8 +12,7 @@
  * active: the opening transaction goes out from the operator's send queue ahead of anything the
  * person does next, so their first operation lands after it.
  */
-import BetterSqlite3 from "better-sqlite3";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type Placeholder } from "drizzle-orm";
 import type { CountryCode } from "libphonenumber-js/max";
 import type { Hex, PublicClient, WalletClient } from "viem";
 
@@ -22,6 +21,7 @@ import type { Deployment } from "../../../sdk/deployments.js";
 import { accountIdFor, countryOf } from "../../../sdk/phone.js";
 import { DEFAULTS } from "../config.js";
 import type { Db, Tables } from "../db/open.js";
+import { preparedPer } from "../db/prepared.js";
 import { LANGS, type AccountId, type Compliance, type E164, type Lang, type PinCheck, type RegisterResult, type Registry, type User } from "../ports.js";
 import { receiptWithin } from "../money/receipts.js";
 import { PROTOCOL_ERROR_ABIS, describeRevert, revertOf } from "../money/refusal.js";
@@ -93,7 +93,7 @@ export function createRegistry(options: RegistryOptions): BridgeRegistry {
       ? createTxSender({ public: options.chain.public, wallet: options.chain.complianceWallet })
       : operator;
 
-  const { rowByAccount, rowByPhone } = userLookups(db, users);
+  const { rowByAccount, rowByPhone } = userLookups(db, tables);
 
   async function openOnChain(accountId: AccountId, waitMs: number): Promise<{ open: true } | { open: false; hash: Hex }> {
     let hash: Hex;
@@ -257,29 +257,21 @@ function toUser(row: UserRow): User {
   };
 }
 
-/**
- * The two lookups behind every first hop of a dial. On SQLite they are prepared once: building a
- * drizzle query costs several times what SQLite needs to run it (the session store does the same,
- * ussd/sessions.ts). PostgreSQL builds them each time (a named prepared statement there is per
- * connection, which the pool hides).
- */
-function userLookups(db: Db, users: Tables["users"]) {
-  if ((db as { $client?: unknown }).$client instanceof BetterSqlite3) {
-    const byPhone = db.select().from(users).where(eq(users.phone, sql.placeholder("phone"))).limit(1).prepare();
-    const byAccount = db.select().from(users).where(eq(users.accountId, sql.placeholder("accountId"))).limit(1).prepare();
-    return {
-      rowByPhone: async (phone: E164): Promise<UserRow | undefined> => byPhone.get({ phone }),
-      rowByAccount: async (accountId: AccountId): Promise<UserRow | undefined> => byAccount.get({ accountId }),
-    };
-  }
+// The two lookups behind every first hop of a dial and every recipient typed.
+const byPhone = (db: Db, users: Tables["users"], phone: string | Placeholder) => db.select().from(users).where(eq(users.phone, phone)).limit(1);
+const byAccount = (db: Db, users: Tables["users"], accountId: string | Placeholder) => db.select().from(users).where(eq(users.accountId, accountId)).limit(1);
+const preparedByPhone = preparedPer((db, tables) => byPhone(db, tables.users, sql.placeholder("phone")).prepare());
+const preparedByAccount = preparedPer((db, tables) => byAccount(db, tables.users, sql.placeholder("accountId")).prepare());
+
+function userLookups(db: Db, tables: Tables) {
   return {
     async rowByPhone(phone: E164): Promise<UserRow | undefined> {
-      const [row] = await db.select().from(users).where(eq(users.phone, phone)).limit(1);
-      return row;
+      const prepared = preparedByPhone(db, tables);
+      return prepared ? prepared.get({ phone }) : (await byPhone(db, tables.users, phone))[0];
     },
     async rowByAccount(accountId: AccountId): Promise<UserRow | undefined> {
-      const [row] = await db.select().from(users).where(eq(users.accountId, accountId)).limit(1);
-      return row;
+      const prepared = preparedByAccount(db, tables);
+      return prepared ? prepared.get({ accountId }) : (await byAccount(db, tables.users, accountId))[0];
     },
   };
 }

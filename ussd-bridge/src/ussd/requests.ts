@@ -7,7 +7,10 @@
  * the money once.
  */
 import { createHash } from "node:crypto";
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, sql, type Placeholder } from "drizzle-orm";
+
+import type { Tables } from "../db/open.js";
+import { preparedPer } from "../db/prepared.js";
 
 import type { AccountId, AssetSymbol, Registry } from "../ports.js";
 import type { UssdDeps } from "./deps.js";
@@ -20,12 +23,16 @@ export function requestIdFor(sessionId: string): string {
   return `rq_${createHash("sha256").update(`ussd-request:${sessionId}`).digest("hex").slice(0, 24)}`;
 }
 
+const openCount = (db: UssdDeps["db"], t: Tables["moneyRequests"], payerId: string | Placeholder) =>
+  db.select({ n: count() }).from(t).where(and(eq(t.payerId, payerId), eq(t.status, "open")));
+
+// Asked each time someone opens Receive.
+const preparedOpenCount = preparedPer((db, tables) => openCount(db, tables.moneyRequests, sql.placeholder("payerId")).prepare());
+
 export async function countOpenRequests(deps: UssdDeps, payerId: AccountId): Promise<number> {
   const { db, tables } = deps;
-  const [row] = await db
-    .select({ n: count() })
-    .from(tables.moneyRequests)
-    .where(and(eq(tables.moneyRequests.payerId, payerId), eq(tables.moneyRequests.status, "open")));
+  const prepared = preparedOpenCount(db, tables);
+  const [row] = prepared ? [prepared.get({ payerId })] : await openCount(db, tables.moneyRequests, payerId);
   return Number(row?.n ?? 0);
 }
 
