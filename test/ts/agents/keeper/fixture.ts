@@ -4,9 +4,15 @@
  * the keeper reads: attested cash in and cash out through the vault, and swaps through the router.
  */
 import { network } from "hardhat";
-import { createPublicClient, createWalletClient, custom, keccak256, maxUint256, toHex, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
+import { createPublicClient, createWalletClient, custom, keccak256, maxUint256, parseUnits, toHex, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import type { KeeperWallet } from "../../../../agents/keeper/executor.js";
+import { createKeeperMetrics } from "../../../../agents/keeper/metrics.js";
+import type { Mode } from "../../../../agents/keeper/planner.js";
+import { startKeeper, type RunningKeeper } from "../../../../agents/keeper/service.js";
+import { openLiquidityDatabase, type LiquidityDatabase } from "../../../../agents/liquidity/db/open.js";
+import { DAY_MS, type FlowEvent, type FlowSource, type FlowStore } from "../../../../agents/liquidity/flows/store.js";
 import { deployStack, seedStack, send, type Stack } from "../../../../scripts/lib/stack.js";
 import { signStatement, SupplyChangeKind, type SupplyChange } from "../../../../sdk/attestation.js";
 import type { Deployment } from "../../../../sdk/deployments.js";
@@ -133,3 +139,63 @@ export async function keeperChain(options: { keeperInventory?: Partial<Record<As
     },
   };
 }
+
+// ─── a keeper on that chain, with a real SQLite file and real HTTP on loopback ─────────────────────────
+
+export const KEEPER_TOKEN = "keeper-test-token-0123456789";
+
+export interface TestKeeperOptions {
+  file: string;
+  mode: Mode;
+  dryRun?: boolean;
+  /** Clients for the keeper (e.g. ones whose connection dies); default the chain's. */
+  clients?: { public: PublicClient; wallet: WalletClient };
+  sources?: FlowSource[];
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+export async function startTestKeeper(chain: KeeperChain, options: TestKeeperOptions): Promise<RunningKeeper & { database: LiquidityDatabase; close(): Promise<void> }> {
+  const database = await openLiquidityDatabase({ sqlitePath: options.file });
+  const { deployment } = chain;
+  const running = await startKeeper({
+    database,
+    publicClient: options.clients?.public ?? chain.public,
+    wallet: (options.clients?.wallet ?? chain.keeperWallet) as KeeperWallet,
+    chainId: deployment.chainId,
+    vault: deployment.vault,
+    router: deployment.router,
+    pools: [{ name: "main", address: deployment.pool }],
+    assets: new Map((["cNGN", "USDC", "XAUt"] as const).map((s) => [deployment[s].toLowerCase(), s])),
+    mode: options.mode,
+    dryRun: options.dryRun,
+    sources: options.sources ?? ["pool", "vault", "telco"],
+    metrics: createKeeperMetrics(),
+    token: KEEPER_TOKEN,
+    log: options.log,
+  });
+  return {
+    ...running,
+    database,
+    async close() {
+      await running.stop();
+      await database.close();
+    },
+  };
+}
+
+/**
+ * Telco history for the `days` complete days before the chain's today: `outPerDay` cashed out and
+ * `inPerDay` cashed in of cNGN each day (whole naira), spread over two hours.
+ */
+export async function seedHistory(store: FlowStore, todayMs: number, days: number, outPerDay: (d: number) => number, inPerDay: (d: number) => number): Promise<void> {
+  const events: FlowEvent[] = [];
+  for (let d = 1; d <= days; d++) {
+    const day = todayMs - d * DAY_MS;
+    const party = { operator: "MTN-NG", agent: "MTN-AG-1", region: "Lagos" };
+    events.push({ id: `telco:MTN-NG:hist-out-${day}`, source: "telco", at: day + 9 * 3_600_000, ...party, asset: "cNGN", direction: "out", amount: parseUnits(String(outPerDay(d)), 6) });
+    events.push({ id: `telco:MTN-NG:hist-in-${day}`, source: "telco", at: day + 15 * 3_600_000, ...party, asset: "cNGN", direction: "in", amount: parseUnits(String(inPerDay(d)), 6) });
+  }
+  await store.record(events);
+}
+
+export const todayOf = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
