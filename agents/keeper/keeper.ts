@@ -260,7 +260,8 @@ export function createKeeper(options: KeeperOptions) {
     const ingested = await ingestor.ingest();
     metrics.flowEvents.inc(ingested.inserted);
     // 3–4. Pools and forecasts.
-    const block = await options.publicClient.getBlockNumber();
+    // The head itself, not viem's cached block number: the day and the plan are those of the block read.
+    const block = (await options.publicClient.getBlock({ blockTag: "latest" })).number;
     const states: PoolState[] = [];
     const forecasts: NetForecast[] = [];
     const scores: ForecastScore[] = [];

@@ -103,7 +103,7 @@ export function createChainIngestor(store: FlowStore, source: ChainFlowSource) {
 
     /** Reads every block after the cursor up to the confirmed head, chunk by chunk. */
     async ingest(): Promise<IngestResult> {
-      const head = (await source.publicClient.getBlockNumber()) - (source.confirmations ?? 0n);
+      const head = (await source.publicClient.getBlock({ blockTag: "latest" })).number - (source.confirmations ?? 0n);
       const stored = await store.cursor(cursorName);
       const fromBlock = stored !== undefined ? BigInt(stored) + 1n : (source.startBlock ?? 0n);
       let events = 0;
