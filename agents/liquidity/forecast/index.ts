@@ -1,0 +1,12 @@
+/**
+ * The forecasting part of liquidity intelligence: what the rebalancer, the backtest, the keeper and
+ * the bench use. See agents/liquidity/docs/forecast.md.
+ */
+export * from "./types.js";
+export { ForecastInputError } from "./history.js";
+export { BASELINE_LEVELS, quantileSorted, residualQuantiles, uncross } from "./quantiles.js";
+export { coverage, mae, mase, maseScale, meanScores, pinball, scoreSeries, smape, ScoringError, type SeriesScore } from "./scoring.js";
+export { loadNn5, nn5Available, nn5Dir, Nn5FormatError, Nn5MissingError, NN5_COUNTRY, NN5_HORIZON, NN5_TRAIN_DAYS, type Nn5 } from "./nn5.js";
+export { naive, seasonalNaive } from "./baselines/naive.js";
+export { ets } from "./baselines/ets.js";
+export { theta } from "./baselines/theta.js";
