@@ -2,6 +2,8 @@
  * The forecasting part of liquidity intelligence: what the rebalancer, the backtest, the keeper and
  * the bench use. See agents/liquidity/docs/forecast.md.
  */
+import { fileURLToPath } from "node:url";
+
 export * from "./types.js";
 export { ForecastInputError } from "./history.js";
 export { BASELINE_LEVELS, quantileSorted, residualQuantiles, uncross } from "./quantiles.js";
@@ -10,3 +12,9 @@ export { loadNn5, nn5Available, nn5Dir, Nn5FormatError, Nn5MissingError, NN5_COU
 export { naive, seasonalNaive } from "./baselines/naive.js";
 export { ets } from "./baselines/ets.js";
 export { theta } from "./baselines/theta.js";
+export { loadOnnxForecaster, type OnnxForecaster } from "./onnx.js";
+export { DEFAULT_FEATURES, type FeatureConfig } from "./features.js";
+export { NN5_MODEL_CONFIG } from "./model/config.js";
+
+/** Where the committed NN5 model lives (rebuilt by `npm run train:forecast`). */
+export const NN5_MODEL_PATH = fileURLToPath(new URL("../models/nn5-mlp.onnx", import.meta.url));
