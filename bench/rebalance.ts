@@ -11,7 +11,7 @@
  *              same training window by the same rule.
  * Writes bench/results/rebalance.json.
  */
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import * as forecast from "../agents/liquidity/forecast/index.js";
@@ -173,6 +173,7 @@ async function main() {
     run_s: round((performance.now() - started) / 1000, 3),
   };
   writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
+  for (const f of forecasters) await (f as Partial<forecast.OnnxForecaster>).close?.();
 
   log("\npolicy       failure %   avg float $   cost/transfer $   rebalances");
   for (const [name, r] of [["none", none], ["threshold", threshold], ["forecast", forecastRun], ["(s,S) on test", oracle]] as const) {
@@ -183,15 +184,11 @@ async function main() {
   log(`wrote ${path.relative(process.cwd(), OUT)}`);
 }
 
-/** The forecast helper's baselines, and its ONNX model once it is there (the target forecaster). */
+/** The forecast helper's baselines, and its ONNX model (the target forecaster) when the model file is there. */
 async function availableForecasters(): Promise<Forecaster[]> {
   const list: Forecaster[] = [forecast.seasonalNaive(), forecast.ets(), forecast.theta()];
-  const loader = (forecast as Record<string, unknown>)["loadOnnxForecaster"];
-  const modelDir = path.resolve(import.meta.dirname, "../agents/liquidity/models");
-  const model = existsSync(modelDir) ? readdirSync(modelDir).find((f) => f.endsWith(".onnx")) : undefined;
-  if (typeof loader === "function" && model) {
-    list.push(await (loader as (file: string) => Promise<Forecaster>)(path.join(modelDir, model)));
-  }
+  if (existsSync(forecast.NN5_MODEL_PATH)) list.push(await forecast.loadOnnxForecaster(forecast.NN5_MODEL_PATH));
+  else log(`(no ONNX model at ${path.relative(process.cwd(), forecast.NN5_MODEL_PATH)}: \`npm run train:forecast\` builds it; tuning the baselines only)`);
   return list;
 }
 

@@ -85,7 +85,7 @@ export function explainOrder(order: Order, floor: Floor, pools: ReadonlyMap<stri
     : "";
   return (
     `${labelOf(pool, order.pool)} pool: forecast net cash-out ${money(a, floor.medianOutflow)} over the next ${duration(floor.horizonSteps, floor.stepHours)}${why}; ` +
-    `floor ${money(a, floor.floor)} (P${Math.round(floor.quantile * 100)}), holding ${money(a, floor.holding)}${transit}; ` +
+    `floor ${money(a, floor.floor)} (P${Number((floor.quantile * 100).toFixed(1))}), holding ${money(a, floor.holding)}${transit}; ` +
     `moving ${money(a, order.amount)} ${source}${routeText(order)}${swap}${counter}, cost $${compact(order.cost.totalUsd)}.`
   );
 }
