@@ -103,7 +103,6 @@ export function plan(input: PlanInput): Plan {
         { kind: "below-minimum", pool: allocation.sink.pool.id, asset: allocation.sink.asset.asset, amount: allocation.amount },
         { minOrderUsd, valueUsd: allocation.valueUsd },
       );
-      short.set(key, (short.get(key) ?? 0) + allocation.amount);
       continue;
     }
     const order = buildOrder(input, allocation, ledger, status);

@@ -247,3 +247,16 @@ describe("plan: modes, ids and explanations", () => {
     assert.throws(() => plan({ ...base(), pools: [pool("P", "hedera", [{ asset: "cNGN", holding: 0, forecast: daily([1], [2]) }])], config: { floorQuantile: 0.99 } }), /cannot give 0\.99/);
   });
 });
+
+describe("plan: dust", () => {
+  it("does not place an order below minOrderUsd and says so once", () => {
+    // Gap $20 of USDC, default minimum $50: no order, one below-minimum finding, no "short" on top.
+    const result = plan(input(
+      [pool("X", "hedera", [{ asset: "USDC", holding: 80, forecast: floorOf(100, 1) }], null)],
+      { treasuries: [{ id: "t", chain: "hedera", asset: "USDC", available: 1e6 }] },
+    ));
+    assert.deepEqual(result.orders, []);
+    assert.deepEqual(result.findings.map((f) => f.kind), ["below-minimum"]);
+    assert.match(result.findings[0]!.text, /an order of \$20 USDC \(\$20\) is below the \$50 minimum/);
+  });
+});
