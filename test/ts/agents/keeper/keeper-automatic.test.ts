@@ -56,7 +56,7 @@ describe("keeper, automatic mode", () => {
       assert.equal(events[0]!.args.keeper.toLowerCase(), keeperAccount.address.toLowerCase());
       assert.equal(events[0]!.args.amountIn, after.cNGN - before.cNGN);
       assert.equal(await chain.public.getTransactionCount({ address: keeperAccount.address }), nonceBefore + 1);
-      assert.match(order.explanation, /main pool: forecast net cash-out of cNGN .* floor 490,000,000, holding /);
+      assert.match(order.explanation, /^main pool: forecast net cash-out ₦490M over the next 24 h; floor ₦490M \(P90\), holding ₦\d+(\.\d)?M; moving ₦[\d.]+M from treasury keeper \(1 rebalance call, taking back \$[\d.]+k USDC\)/);
 
       // The alert opened on that tick (before the order restored the floor), was logged and is served.
       assert.deepEqual(tick.alertsOpened.map((a) => [a.kind, a.asset]), [["below-floor", "cNGN"]]);
