@@ -20,23 +20,23 @@
  *   JUAPESA_KEEPER_FLOW_SOURCES       flow sources that make a pool's demand; default pool,vault
  *   JUAPESA_KEEPER_ORDER_TTL_MINUTES  an unapproved (or unrelayed) order expires; default 60
  *   JUAPESA_KEEPER_MODEL              the ONNX model; default agents/liquidity/models/nn5-mlp.onnx
- *   JUAPESA_KEEPER_MODEL_MIN_DAYS     history a series needs before the model is used; default 70
+ *   JUAPESA_KEEPER_MODEL_MIN_DAYS     history a series needs before the model is used; default the
+ *                                     model's own input window (70 days for the NN5 model)
  *   JUAPESA_KEEPER_DRIFT_FACTOR       drift alert when rolling MASE > this × validation MASE; default 2
  *   JUAPESA_KEEPER_POOL_NAME          the deployment's pool's name in plans and metrics; default main
  *   JUAPESA_HBAR_USD                  for the gas cost model; default 0.2
  */
 import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Hex } from "viem";
 
 import { devSecret } from "../../scripts/lib/dev-keys.js";
+import { NN5_MODEL_PATH } from "../liquidity/forecast/index.js";
 import { FLOW_SOURCES, type FlowSource } from "../liquidity/flows/store.js";
 import { MODES, type Mode } from "./planner.js";
 
 const LOCAL_CHAIN_ID = 31337;
-const ROOT = path.resolve(import.meta.dirname, "../..");
 
 export interface KeeperConfig {
   token: string;
@@ -56,7 +56,7 @@ export interface KeeperConfig {
   sources: FlowSource[];
   orderTtlMs: number;
   modelPath: string;
-  modelMinDays: number;
+  modelMinDays?: number;
   driftFactor: number;
   poolName: string;
   hbarUsd: number;
@@ -125,8 +125,8 @@ export function loadKeeperConfig(env: NodeJS.ProcessEnv = process.env, argv: str
     floorQuantile: read(() => number("JUAPESA_KEEPER_FLOOR_QUANTILE", env.JUAPESA_KEEPER_FLOOR_QUANTILE, 0.9, 0.1, 0.9), 0.9),
     sources: sources as FlowSource[],
     orderTtlMs: read(() => number("JUAPESA_KEEPER_ORDER_TTL_MINUTES", env.JUAPESA_KEEPER_ORDER_TTL_MINUTES, 60, 1, 7 * 24 * 60, true), 60) * 60_000,
-    modelPath: env.JUAPESA_KEEPER_MODEL?.trim() || path.join(ROOT, "agents/liquidity/models/nn5-mlp.onnx"),
-    modelMinDays: read(() => number("JUAPESA_KEEPER_MODEL_MIN_DAYS", env.JUAPESA_KEEPER_MODEL_MIN_DAYS, 70, 1, 3_650, true), 70),
+    modelPath: env.JUAPESA_KEEPER_MODEL?.trim() || NN5_MODEL_PATH,
+    modelMinDays: env.JUAPESA_KEEPER_MODEL_MIN_DAYS?.trim() ? read(() => number("JUAPESA_KEEPER_MODEL_MIN_DAYS", env.JUAPESA_KEEPER_MODEL_MIN_DAYS, 70, 1, 3_650, true), 70) : undefined,
     driftFactor: read(() => number("JUAPESA_KEEPER_DRIFT_FACTOR", env.JUAPESA_KEEPER_DRIFT_FACTOR, 2, 1, 100), 2),
     poolName: env.JUAPESA_KEEPER_POOL_NAME?.trim() || "main",
     hbarUsd: read(() => number("JUAPESA_HBAR_USD", env.JUAPESA_HBAR_USD, 0.2, 0, 1_000), 0.2),

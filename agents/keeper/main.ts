@@ -9,7 +9,8 @@ import { privateKeyToAccount } from "viem/accounts";
 
 import { deploymentBlock, fromIgnition, loadDeployment } from "../../sdk/deployments.js";
 import { openLiquidityDatabase } from "../liquidity/db/open.js";
-import * as forecastModule from "../liquidity/forecast/index.js";
+import { minHistory } from "../liquidity/forecast/features.js";
+import { loadOnnxForecaster } from "../liquidity/forecast/index.js";
 import { jsonLog } from "../reserve-attester/service.js";
 import { loadKeeperConfig } from "./config.js";
 import type { ModelForecaster } from "./forecasting.js";
@@ -18,13 +19,13 @@ import { startKeeper } from "./service.js";
 
 const log = jsonLog("keeper");
 
-/** The committed ONNX model, when this build has its loader and the file; otherwise why not. */
-async function loadModel(file: string, minHistoryDays: number): Promise<{ model?: ModelForecaster; problem?: string }> {
-  const load = (forecastModule as unknown as { loadOnnxForecaster?: (path: string) => Promise<ModelForecaster["forecaster"]> }).loadOnnxForecaster;
-  if (!load) return { problem: "this build's forecast module has no ONNX loader" };
+/** The committed ONNX model, when its file is there and loads; otherwise why not (baselines stand in). */
+async function loadModel(file: string, minDaysOverride: number | undefined): Promise<{ model?: ModelForecaster; problem?: string }> {
   if (!existsSync(file)) return { problem: `${file} does not exist (npm run train:forecast writes it)` };
   try {
-    return { model: { forecaster: await load(file), minHistoryDays } };
+    const forecaster = await loadOnnxForecaster(file);
+    // The model's own input window (features.ts minHistory), unless the operator asks for more.
+    return { model: { forecaster, minHistoryDays: minDaysOverride ?? minHistory(forecaster.spec.features) } };
   } catch (error) {
     return { problem: `${file} did not load: ${error instanceof Error ? error.message : String(error)}` };
   }

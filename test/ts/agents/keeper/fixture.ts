@@ -8,6 +8,7 @@ import { createPublicClient, createWalletClient, custom, keccak256, maxUint256, 
 import { privateKeyToAccount } from "viem/accounts";
 
 import type { KeeperWallet } from "../../../../agents/keeper/executor.js";
+import type { ModelForecaster } from "../../../../agents/keeper/forecasting.js";
 import { createKeeperMetrics } from "../../../../agents/keeper/metrics.js";
 import type { Mode } from "../../../../agents/keeper/planner.js";
 import { startKeeper, type RunningKeeper } from "../../../../agents/keeper/service.js";
@@ -151,6 +152,7 @@ export interface TestKeeperOptions {
   /** Clients for the keeper (e.g. ones whose connection dies); default the chain's. */
   clients?: { public: PublicClient; wallet: WalletClient };
   sources?: FlowSource[];
+  model?: ModelForecaster;
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -169,6 +171,7 @@ export async function startTestKeeper(chain: KeeperChain, options: TestKeeperOpt
     mode: options.mode,
     dryRun: options.dryRun,
     sources: options.sources ?? ["pool", "vault", "telco"],
+    model: options.model,
     metrics: createKeeperMetrics(),
     token: KEEPER_TOKEN,
     log: options.log,

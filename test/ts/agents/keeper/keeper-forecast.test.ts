@@ -1,7 +1,8 @@
 /**
  * Forecast error and drift, day by day on the chain's clock: each day's first forecast is kept, scored
  * once the day is over against the flows that actually came, exported as rolling MAE / MASE, and a run
- * of days far off the forecast opens a forecast-drift alert. Also: a cross-chain order is recorded as
+ * of days far off the forecast opens a forecast-drift alert. The ONNX model is used once a series is
+ * long enough for it, a baseline before, and the keeper says which. A cross-chain order is recorded as
  * awaiting-relayer and never sent.
  */
 import assert from "node:assert/strict";
@@ -11,6 +12,11 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseUnits } from "viem";
 
+import { dayNumber } from "../../../../agents/liquidity/calendar.js";
+import { minHistory } from "../../../../agents/liquidity/forecast/features.js";
+import { loadOnnxForecaster } from "../../../../agents/liquidity/forecast/index.js";
+import { trainEnsemble } from "../../../../agents/liquidity/forecast/model/ensemble-train.js";
+import { exportOnnx } from "../../../../agents/liquidity/forecast/model/onnx-export.js";
 import { DAY_MS } from "../../../../agents/liquidity/flows/store.js";
 import { keeperAccount, keeperChain, seedHistory, startTestKeeper, todayOf, type KeeperChain } from "./fixture.js";
 
@@ -65,6 +71,40 @@ describe("keeper forecast scoring and drift", () => {
       assert.ok(open.some((a) => a.kind === "forecast-drift" && a.asset === "cNGN"));
     } finally {
       await running.close();
+    }
+  });
+
+  it("uses the ONNX model (real onnxruntime-node inference) once a series has the history it needs, a baseline before, and says which", async () => {
+    // A tiny model trained here on synthetic weekly demand (the committed one is trained by npm run train:forecast).
+    const features = { horizon: 7, inputDays: 28, scaleDays: 14, yearLag: 364, yearContextDays: 7 };
+    const weekly = [1.0, 1.1, 1.0, 1.2, 1.8, 1.5, 0.4];
+    const train = Array.from({ length: 4 }, (_, s) => ({ values: Array.from({ length: 120 }, (_, t) => (20 + 5 * s) * weekly[t % 7]! + ((t * 7919 + s) % 17) / 17), startDay: dayNumber("2025-01-06"), country: "NG" }));
+    const ens = await trainEnsemble(train, { features, levels: [0.1, 0.5, 0.9], hidden: 8, blocks: 1, epochs: 1, batch: 32, lr: 2e-3, seeds: [7], combine: "median" }, 120, { workers: 0 });
+    const forecaster = await loadOnnxForecaster(exportOnnx(ens.members, ens.spec));
+    const model = { forecaster, minHistoryDays: minHistory(ens.spec.features) };
+    assert.equal(model.minHistoryDays, 28);
+    try {
+      for (const [days, expected, why] of [
+        [21, "seasonal_naive", /^baseline: 21 days of history, the model needs 28$/],
+        [35, "onnx_mlp", /^35 days of history \(the model needs 28\)$/],
+      ] as const) {
+        const running = await startTestKeeper(chain, { file: path.join(dir, `model-${days}.db`), mode: "paused", model });
+        try {
+          await seedHistory(running.keeper.flows, todayOf(await chain.chainTimeMs()), days, (d) => 40_000_000 * weekly[d % 7]!, () => 2_000_000);
+          const tick = await running.keeper.tick();
+          const cngn = tick.forecasts.find((f) => f.asset === "cNGN")!;
+          assert.equal(cngn.forecaster, expected);
+          assert.match(cngn.why, why);
+          const floor = tick.floors.find((f) => f.asset === "cNGN")!;
+          assert.ok(floor.floor > 0 && Number.isFinite(floor.floor));
+          const metrics = await (await fetch(`${running.url}/metrics`)).text();
+          assert.match(metrics, new RegExp(`^juapesa_keeper_forecaster\\{pool="main",asset="cNGN",forecaster="${expected}"\\} 1$`, "m"));
+        } finally {
+          await running.close();
+        }
+      }
+    } finally {
+      await forecaster.close();
     }
   });
 
