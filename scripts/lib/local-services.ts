@@ -1,7 +1,7 @@
 /**
  * The off-chain half of the local stack: the rail, SMS and KYC sandboxes (in this process), the
- * reserve attester and the USSD bridge (each its own process, as in production, so the attester never
- * shares memory with the bridge it checks). Secrets are development ones from .keys/ (gitignored).
+ * reserve attester, the USSD bridge and the liquidity keeper (each its own process, as in production,
+ * so the attester never shares memory with the bridge it checks). Secrets are development ones from .keys/ (gitignored).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -20,15 +20,19 @@ export interface LocalServicesOptions {
   operatorKey: Hex;
   /** Pays for the attester's reserve reports (funded by the caller). */
   reporterKey: Hex;
+  /** Holds the pool's KEEPER role and its inventory (funded by the caller). */
+  keeperKey: Hex;
   dataDir: string;
   bridgePort: number;
   attesterPort: number;
+  keeperPort: number;
   sandboxBasePort: number;
 }
 
 export interface LocalServices {
   bridgeUrl: string;
   attesterUrl: string;
+  keeperUrl: string;
   sandboxes: RunningSandboxes;
   printStatus(): Promise<void>;
   close(): Promise<void>;
@@ -40,6 +44,7 @@ export const DEV_PARTNER = "local-dev";
 export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
   const bridgeUrl = `http://127.0.0.1:${options.bridgePort}`;
   const attesterUrl = `http://127.0.0.1:${options.attesterPort}`;
+  const keeperUrl = `http://127.0.0.1:${options.keeperPort}`;
   const sandboxes = await startSandboxes({ basePort: options.sandboxBasePort, callbackBaseUrl: bridgeUrl });
   const children: ChildProcess[] = [];
   const close = async () => {
@@ -94,6 +99,19 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       }),
     );
     await waitForHealth(`${bridgeUrl}/health`, children[1]!);
+    children.push(
+      spawnService(options.root, "keeper", "agents/keeper/main.ts", {
+        ...shared,
+        JUAPESA_KEEPER_KEY: options.keeperKey,
+        JUAPESA_KEEPER_TOKEN: devSecret("dev-keeper-token", 24).slice(2),
+        JUAPESA_KEEPER_PORT: String(options.keeperPort),
+        JUAPESA_KEEPER_DB: path.join(options.dataDir, "keeper.db"),
+        // Orders wait for an admin locally too: approve them at /admin/orders/:id/approve.
+        JUAPESA_KEEPER_MODE: "approve",
+        JUAPESA_KEEPER_INTERVAL_SECONDS: "60",
+      }),
+    );
+    await waitForHealth(`${keeperUrl}/health`, children[2]!);
   } catch (error) {
     await close();
     throw error;
@@ -102,6 +120,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   return {
     bridgeUrl,
     attesterUrl,
+    keeperUrl,
     sandboxes,
     async printStatus() {
       const dial = await fetch(`${bridgeUrl}/ussd`, {
@@ -114,6 +133,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       console.log(`  partner API      ${bridgeUrl}/api    (OpenAPI: ${bridgeUrl}/openapi.json; partner "${DEV_PARTNER}", secret in .keys/dev-partner-secret)`);
       console.log(`  admin            ${bridgeUrl}/admin  (bearer token in .keys/dev-admin-token)`);
       console.log(`  reserve attester ${attesterUrl}`);
+      console.log(`  keeper           ${keeperUrl}   (metrics: ${keeperUrl}/metrics; admin bearer token in .keys/dev-keeper-token)`);
       for (const [name, url] of Object.entries(sandboxes.urls)) console.log(`  sandbox ${name.padEnd(10)}${url}`);
       console.log("\nTry it: npm run phone -- +254712345678   (a second phone in another terminal: +254712345679)");
     },

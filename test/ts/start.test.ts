@@ -1,6 +1,6 @@
 /**
  * `npm start`'s script, run for real: a Hardhat node on a loopback port, the Ignition deploy over
- * JSON-RPC, the seeding, the sandboxes, the reserve attester and the USSD bridge as their own
+ * JSON-RPC, the seeding, the sandboxes, the reserve attester, the USSD bridge and the keeper as their own
  * processes, and the status it prints. `--once` makes it stop after printing and dialling once.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -41,12 +41,14 @@ describe("npm start", () => {
   it("starts a node, deploys, seeds, starts the bridge and its services, and prints every address and the status", { timeout: 240_000 }, async () => {
     const data = mkdtempSync(path.join(tmpdir(), "juapesa-start-"));
     const sandboxPort = 20_000 + (process.pid % 2_000) * 8; // seven consecutive ports
-    const ports = ["--port", String(await freePort()), "--bridge-port", String(await freePort()), "--attester-port", String(await freePort())];
+    const ports = ["--port", String(await freePort()), "--bridge-port", String(await freePort()), "--attester-port", String(await freePort()), "--keeper-port", String(await freePort())];
     const { code, out } = await run(["--once", ...ports, "--sandbox-port", String(sandboxPort), "--data", data], 230_000);
     rmSync(data, { recursive: true, force: true });
     assert.equal(code, 0, out);
     assert.match(out, /USSD bridge\s+http:\/\/127\.0\.0\.1:\d+\/ussd\s+\(dial \*789#: "CON Welcome to JuaPesa/);
     assert.match(out, /reserve attester http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(out, /keeper\s+http:\/\/127\.0\.0\.1:\d+\s+\(metrics: /);
+    assert.match(out, /\[keeper\] .*"event":"started".*"mode":"approve"/);
     for (const sandbox of ["mpesa", "mtn-momo", "airtel", "orange", "afrimoney", "sms", "kyc"]) assert.match(out, new RegExp(`sandbox ${sandbox}\\s+http://127.0.0.1:\\d+`));
     for (const name of ["ledger", "oracle", "pool", "router", "vault", "cNGN", "USDC", "XAUt"]) {
       assert.match(out, new RegExp(`\\b${name}\\s+0x[0-9a-fA-F]{40}`), `missing ${name} in:\n${out}`);
