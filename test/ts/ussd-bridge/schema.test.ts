@@ -4,74 +4,23 @@
  * generate from the schemas now (a schema edit without a migration fails here, not in production).
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { getTableConfig as pgConfig, type PgTable } from "drizzle-orm/pg-core";
-import { getTableConfig as sqliteConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 
 import { openDatabase } from "../../../ussd-bridge/src/db/open.js";
 import * as pg from "../../../ussd-bridge/src/db/schema.pg.js";
 import * as sqlite from "../../../ussd-bridge/src/db/schema.js";
-
-const ROOT = path.resolve(import.meta.dirname, "../../..");
-
-function describeSqlite(table: SQLiteTable) {
-  const c = sqliteConfig(table);
-  return {
-    name: c.name,
-    columns: c.columns.map((col) => ({ name: col.name, notNull: col.notNull, primary: col.primary, hasDefault: col.hasDefault })),
-    primaryKeys: c.primaryKeys.map((pk) => pk.columns.map((col) => col.name)),
-    indexes: c.indexes.map((i) => ({ name: i.config.name, unique: i.config.unique, on: i.config.columns.map((col) => (col as { name: string }).name) })),
-  };
-}
-
-function describePg(table: PgTable) {
-  const c = pgConfig(table);
-  return {
-    name: c.name,
-    columns: c.columns.map((col) => ({ name: col.name, notNull: col.notNull, primary: col.primary, hasDefault: col.hasDefault || col.generatedIdentity !== undefined })),
-    primaryKeys: c.primaryKeys.map((pk) => pk.columns.map((col) => col.name)),
-    indexes: c.indexes.map((i) => ({ name: i.config.name, unique: i.config.unique, on: i.config.columns.map((col) => (col as { name: string }).name) })),
-  };
-}
+import { assertMigrationsCurrent, assertMirrors } from "../helpers/schema-parity.js";
 
 describe("bridge database schema", () => {
   it("PostgreSQL mirrors SQLite table for table and column for column", () => {
-    const names = Object.keys(sqlite).sort();
-    assert.deepEqual(Object.keys(pg).sort(), names);
-    for (const name of names) {
-      assert.deepEqual(
-        describePg((pg as unknown as Record<string, PgTable>)[name]!),
-        describeSqlite((sqlite as unknown as Record<string, SQLiteTable>)[name]!),
-        `table ${name} differs between the dialects`,
-      );
-    }
+    assertMirrors(sqlite, pg);
   });
 
   it("the committed migrations are up to date with both schemas", () => {
-    for (const dialect of ["sqlite", "pg"]) {
-      const out = mkdtempSync(path.join(tmpdir(), `juapesa-drizzle-${dialect}-`));
-      try {
-        const schema = dialect === "sqlite" ? "schema.ts" : "schema.pg.ts";
-        // Generate into a copy of the committed folder: drizzle-kit writes nothing new when they agree.
-        // (It takes --out relative to the working directory.)
-        const committed = path.join(ROOT, "ussd-bridge/drizzle", dialect);
-        spawnSync("cp", ["-r", `${committed}/.`, out]);
-        const run = spawnSync(
-          path.join(ROOT, "node_modules/.bin/drizzle-kit"),
-          ["generate", "--dialect", dialect === "sqlite" ? "sqlite" : "postgresql", "--schema", `ussd-bridge/src/db/${schema}`, "--out", path.relative(ROOT, out)],
-          { cwd: ROOT, encoding: "utf8" },
-        );
-        assert.equal(run.status, 0, run.stderr);
-        assert.deepEqual(readdirSync(out).sort(), readdirSync(committed).sort(), `${dialect}: drizzle-kit generated a new migration; commit it`);
-        assert.match(run.stdout, /No schema changes/, `${dialect}: ${run.stdout}`);
-      } finally {
-        rmSync(out, { recursive: true, force: true });
-      }
-    }
+    assertMigrationsCurrent({ sqlite: "ussd-bridge/src/db/schema.ts", pg: "ussd-bridge/src/db/schema.pg.ts" }, "ussd-bridge/drizzle");
   });
 
   for (const [label, options] of [
