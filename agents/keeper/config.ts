@@ -35,6 +35,7 @@ import { devSecret } from "../../scripts/lib/dev-keys.js";
 import { NN5_MODEL_PATH } from "../liquidity/forecast/index.js";
 import { FLOW_SOURCES, type FlowSource } from "../liquidity/flows/store.js";
 import { MODES, type Mode } from "./planner.js";
+import { problemCollector } from "../../sdk/config-problems.js";
 
 const LOCAL_CHAIN_ID = 31337;
 
@@ -70,15 +71,7 @@ export class KeeperConfigError extends Error {
 }
 
 export function loadKeeperConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): KeeperConfig {
-  const problems: string[] = [];
-  const read = <T>(parse: () => T, fallback: T): T => {
-    try {
-      return parse();
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  };
+  const { problems, read } = problemCollector();
   const flags: Record<string, string | boolean | undefined> = read(
     () => parseArgs({ args: argv, options: { "dry-run": { type: "boolean" }, mode: { type: "string" }, port: { type: "string" }, interval: { type: "string" } } }).values,
     {},

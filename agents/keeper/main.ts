@@ -4,9 +4,10 @@
  * by its mode, records and sends rebalances; its HTTP (health, metrics, admin) listens on loopback.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { createPublicClient, createWalletClient, defineChain, http, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { chainFor } from "../../sdk/chain.js";
 import { deploymentBlock, fromIgnition, loadDeployment } from "../../sdk/deployments.js";
 import { openLiquidityDatabase } from "../liquidity/db/open.js";
 import { minHistory } from "../liquidity/forecast/features.js";
@@ -33,12 +34,7 @@ async function loadModel(file: string, minDaysOverride: number | undefined): Pro
 
 async function main() {
   const config = loadKeeperConfig();
-  const chain = defineChain({
-    id: config.chainId,
-    name: `chain ${config.chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [config.rpcUrl] } },
-  });
+  const chain = chainFor(config.chainId, config.rpcUrl);
   const publicClient = createPublicClient({ chain, transport: http(config.rpcUrl) }) as PublicClient;
   const wallet = createWalletClient({ account: privateKeyToAccount(config.key), chain, transport: http(config.rpcUrl) });
   const deployment = config.deploymentFile

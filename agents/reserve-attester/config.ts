@@ -26,6 +26,7 @@ import type { Hex } from "viem";
 import { attesterAccounts } from "../../scripts/lib/dev-keys.js";
 import { pepperFromEnv } from "../../sdk/phone.js";
 import { rateTableFromEnv, type RateTable } from "../../ussd-bridge/src/cash/rates.js";
+import { problemCollector } from "../../sdk/config-problems.js";
 
 /** The local Hardhat chain `npm start` runs, the only one development keys may sign for. */
 const LOCAL_CHAIN_ID = 31337;
@@ -55,15 +56,7 @@ export class AttesterConfigError extends Error {
 }
 
 export function loadAttesterConfig(env: NodeJS.ProcessEnv = process.env): AttesterConfig {
-  const problems: string[] = [];
-  const read = <T>(parse: () => T, fallback: T): T => {
-    try {
-      return parse();
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  };
+  const { problems, read } = problemCollector();
   const token = env.JUAPESA_ATTESTER_TOKEN?.trim() ?? "";
   if (token.length < 16) problems.push("JUAPESA_ATTESTER_TOKEN must be set to a shared secret of at least 16 characters (the bridge sends the same).");
   const chainId = read(() => whole("JUAPESA_CHAIN_ID", env.JUAPESA_CHAIN_ID, LOCAL_CHAIN_ID, 1, 2 ** 53 - 1), 0);

@@ -4,9 +4,10 @@
  * asking the rails itself, and reports reserves on the ledger every JUAPESA_RESERVE_REPORT_MINUTES.
  */
 import { readFileSync } from "node:fs";
-import { createPublicClient, createWalletClient, defineChain, http, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { chainFor } from "../../sdk/chain.js";
 import { fromIgnition, loadDeployment } from "../../sdk/deployments.js";
 import type { RailAdapter, RailId } from "../../ussd-bridge/src/ports.js";
 import { openDatabase } from "../../ussd-bridge/src/db/open.js";
@@ -20,12 +21,7 @@ const log = jsonLog("reserve-attester");
 
 async function main() {
   const config = loadAttesterConfig();
-  const chain = defineChain({
-    id: config.chainId,
-    name: `chain ${config.chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [config.rpcUrl] } },
-  });
+  const chain = chainFor(config.chainId, config.rpcUrl);
   const publicClient = createPublicClient({ chain, transport: http(config.rpcUrl) }) as PublicClient;
   const walletClient = config.reporterKey ? createWalletClient({ account: privateKeyToAccount(config.reporterKey), chain, transport: http(config.rpcUrl) }) : undefined;
   const deployment = config.deploymentFile

@@ -13,6 +13,7 @@ import type { Hex } from "viem";
 
 import { pepperFromEnv } from "../../sdk/phone.js";
 import type { ScryptParams } from "./accounts/pin.js";
+import { problemCollector } from "../../sdk/config-problems.js";
 
 export interface BridgeConfig {
   /** HMAC key for account ids (sdk/phone.ts) and, through a derived key, for PIN hashes. */
@@ -73,15 +74,7 @@ export class BridgeConfigError extends Error {
 }
 
 export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
-  const problems: string[] = [];
-  const read = <T>(parse: () => T, fallback: T): T => {
-    try {
-      return parse();
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  };
+  const { problems, read } = problemCollector();
 
   const pepper = read(() => readPepper(env), Buffer.alloc(0));
   const url = env.DATABASE_URL?.trim() || undefined;

@@ -2,14 +2,12 @@
  * viem clients for the bridge, from its configuration: one public client for reads and receipts,
  * the operator's wallet, and the compliance officer's wallet when that role has its own key.
  */
-import { createPublicClient, createWalletClient, defineChain, http, type Chain, type PublicClient, type WalletClient } from "viem";
+import { createPublicClient, createWalletClient, http, type PublicClient, type WalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { hardhat, hedera, hederaTestnet } from "viem/chains";
 
+import { chainFor } from "../../../sdk/chain.js";
 import type { BridgeConfig } from "../config.js";
 import { DEFAULT_POLL_MS } from "./receipts.js";
-
-const KNOWN: readonly Chain[] = [hardhat, hedera, hederaTestnet];
 
 export interface BridgeChain {
   public: PublicClient;
@@ -19,9 +17,7 @@ export interface BridgeChain {
 }
 
 export function connectChain(config: BridgeConfig["chain"]): BridgeChain {
-  const chain =
-    KNOWN.find((c) => c.id === config.chainId) ??
-    defineChain({ id: config.chainId, name: `chain ${config.chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [config.rpcUrl] } } });
+  const chain = chainFor(config.chainId, config.rpcUrl);
   // Few, quick retries: a revert some nodes report as an internal error would otherwise be retried
   // with backoff for about a second, most of a USSD budget, before the person hears why.
   const transport = http(config.rpcUrl, { retryCount: 1, retryDelay: 100, timeout: 10_000 });
