@@ -152,9 +152,9 @@ writeFileSync(path.join(RESULTS, "nn5-forecasts.csv"), lines.join("\n") + "\n");
 
 console.log("\nmethod                     MASE   sMAPE %   train_s  infer_ms   P10/P90 coverage");
 for (const [name, r] of Object.entries(methods)) {
-  console.log(`${("ours: " + name).padEnd(24)} ${r.mase.toFixed(3).padStart(7)} ${r.smape.toFixed(2).padStart(8)} ${r.train_s.toFixed(2).padStart(9)} ${r.infer_ms.toFixed(1).padStart(9)}   ${r.coverage.p10}/${r.coverage.p90}`);
+  console.log(`${("ours: " + name).padEnd(34)} ${r.mase.toFixed(3).padStart(7)} ${r.smape.toFixed(2).padStart(8)} ${r.train_s.toFixed(2).padStart(9)} ${r.infer_ms.toFixed(1).padStart(9)}   ${r.coverage.p10}/${r.coverage.p90}`);
 }
-for (const [name, m, s] of PUBLISHED) console.log(`${("published: " + name).padEnd(24)} ${m.toFixed(3).padStart(7)} ${s.toFixed(2).padStart(8)}`);
+for (const [name, m, s] of PUBLISHED) console.log(`${("published: " + name).padEnd(34)} ${m.toFixed(3).padStart(7)} ${s.toFixed(2).padStart(8)}`);
 console.log(`\nbest: ${best}. Wrote bench/results/forecast.json and bench/results/nn5-forecasts.csv.`);
 
 function round(x: number, digits = 4): number {
