@@ -14,7 +14,9 @@ export { ets } from "./baselines/ets.js";
 export { theta } from "./baselines/theta.js";
 export { loadOnnxForecaster, type OnnxForecaster } from "./onnx.js";
 export { DEFAULT_FEATURES, type FeatureConfig } from "./features.js";
-export { NN5_MODEL_CONFIG } from "./model/config.js";
+export { NN5_MODEL_CONFIG, NN5_VALIDATION_END } from "./model/config.js";
+export { trainOnNn5 } from "./model/nn5-model.js";
+export { exportOnnx } from "./model/onnx-export.js";
 
 /** Where the committed NN5 model lives (rebuilt by `npm run train:forecast`). */
 export const NN5_MODEL_PATH = fileURLToPath(new URL("../models/nn5-mlp.onnx", import.meta.url));
